@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: isolated user folders and the hostile-text fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+HOSTILE_STRINGS: tuple[str, ...] = (
+    "[/foo]",
+    "[b]bold?[/b]",
+    "[@click=app.quit]x[/]",
+    "trailing backslash \\",
+    "\x1b[2J\x1b[31mcleared?\x1b[0m",
+    "\u202egnp.exe\u202c bidi override",
+    "nul\x00byte",
+    "C1 \x9b31m control",
+    "<script>alert(1)</script> & \"quotes\" 'single'",
+    "=HYPERLINK(\"http://evil\")",
+    "emoji 😡🔪 and CRLF\r\nsecond line",
+    "../../etc/passwd",
+)
+"""Every string a harasser might type that has broken a program somewhere."""
+
+HOSTILE = " ".join(HOSTILE_STRINGS)
+"""All of the above in one string, for fields that take one value."""
+
+LONG_LINE = "x" * 100_000
+"""A 100 KB line."""
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point Abri's config and data folders at tmp_path so no test touches the user's."""
+    home = tmp_path / "user-dirs"
+    monkeypatch.setenv("ABRI_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("ABRI_DATA_DIR", str(home / "data"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return home
+
+
+@pytest.fixture
+def hostile() -> str:
+    """The hostile-text fixture as one string."""
+    return HOSTILE
