@@ -16,7 +16,7 @@ HOSTILE_STRINGS: tuple[str, ...] = (
     "nul\x00byte",
     "C1 \x9b31m control",
     "<script>alert(1)</script> & \"quotes\" 'single'",
-    "=HYPERLINK(\"http://evil\")",
+    '=HYPERLINK("http://evil")',
     "emoji 😡🔪 and CRLF\r\nsecond line",
     "../../etc/passwd",
 )

@@ -49,9 +49,10 @@ def _marker_match(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """Text safe to send to a terminal: controls and invisible characters as markers.
 
-    Newlines and tabs are kept (multi-line views).
+    Newlines and tabs are kept (multi-line views); CRLF becomes LF and a lone CR,
+    which would let a line overwrite itself on screen, becomes a marker.
     """
-    return _DISPLAY_RE.sub(_marker_match, text)
+    return _DISPLAY_RE.sub(_marker_match, text.replace("\r\n", "\n").replace("\r", "[U+000D]"))
 
 
 def one_line(text: str, limit: int | None = None) -> str:
