@@ -102,7 +102,11 @@ class PostInfo:
     posted_at: datetime | None
     """Decoded from the post ID (UTC), or None."""
     posted_at_source: str
-    """``"post-id"`` when :attr:`posted_at` was decoded, else ``""``."""
+    """``"post-id"`` when :attr:`posted_at` was decoded, else ``""``.
+
+    The decoded time is kept to the second, as platforms show it and as the
+    complaint's table prints it; :func:`decode_id_time` gives the exact value.
+    """
     warning: str
     """Sentences worth showing (a disguised host, a short link, an impossible ID...).
 
@@ -884,6 +888,8 @@ def parse_url(text: str, *, lang: str | None = None, now: datetime | None = None
     url = urlunsplit((scheme, netloc, path, "&".join(kept), fragment))
 
     posted_at, id_key, id_params = _decode(platform, found.post_id, now)
+    if posted_at is not None:
+        posted_at = posted_at.replace(microsecond=0)
     if id_key:
         warnings.append((id_key, {"platform": platform_name(platform, lang), **id_params}))
     keys = [key for key, _ in warnings]
