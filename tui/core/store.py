@@ -1,0 +1,1336 @@
+"""The case file on disk: a TOML codec that validates, and saves that never lose data.
+
+What this module promises:
+
+* :func:`loads` turns TOML text into a :class:`~tui.core.case.Case` or raises
+  :class:`CaseError` listing **every** problem with its location
+  (``evidence[3].url: not a web address``), never a traceback.  Older schemas are
+  migrated; a newer one is decoded as far as it can be and opened read-only.
+* :func:`dumps` writes the case as TOML that :func:`loads` reads back to the same case
+  (times in UTC, empty optional values omitted).
+* :class:`CaseFile` owns one case file: :meth:`CaseFile.save` serializes, reads its own
+  output back, writes a temporary file in the same folder, flushes and fsyncs it,
+  keeps a backup of the previous version, replaces the file atomically and fsyncs the
+  folder.  A crash at any point leaves the old or the new version, never a torn file.
+  It refuses to overwrite a file changed on disk since it was loaded (content hash,
+  not mtime) and a file it could not read.  A marker file tells another Abri that the
+  case is open.
+
+The format itself is documented in ``docs/case-file.md``.  Entries in locations are
+counted from 1 (``evidence[1]`` is the first ``[[evidence]]`` block), as a person
+reading the file counts them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import gc
+import hashlib
+import json
+import os
+import re
+import secrets
+import socket
+import stat
+import sys
+import threading
+import time
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+import tomli_w
+
+from tui.core.case import (
+    CATEGORIES,
+    LANGUAGES,
+    REPORT_PLACES,
+    SCHEMA_VERSION,
+    STEP_STATUSES,
+    TIME_SOURCES,
+    Attachment,
+    Case,
+    Evidence,
+    JournalEntry,
+    Report,
+    StepProgress,
+)
+from tui.core.i18n import t
+from tui.core.text import one_line
+
+BACKUPS_KEPT = 5
+"""How many previous versions of a case file are kept in ``<stem>-files/.backups/``."""
+
+BACKUP_FOLDER = ".backups"
+
+MAX_CASE_BYTES = 512 * 1024 * 1024
+"""A case file larger than this is certainly something else (a video picked by mistake)."""
+_BACKUP_RE = re.compile(r"^backup-(\d{8}T\d{12}Z)(?:-\d+)?\.toml$")
+_BOM = b"\xef\xbb\xbf"
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+class Problem(NamedTuple):
+    """One thing wrong in a case file: where (``evidence[3].url``) and what."""
+
+    location: str
+    message: str
+
+
+class CaseError(Exception):
+    """The case file cannot be opened.  ``problems`` lists every reason found.
+
+    ``str(error)`` is a readable paragraph: one sentence, then one line per problem.
+    """
+
+    def __init__(self, problems: list[Problem], header: str | None = None) -> None:
+        self.problems = problems
+        self.header = header or t("store.error_header", count=len(problems))
+        lines = [self.header]
+        lines.extend(f"  {p.location}: {p.message}" for p in problems)
+        super().__init__("\n".join(lines))
+
+
+class SaveError(Exception):
+    """The case could not be saved; ``str(error)`` says why and what to do.
+
+    Whenever this is raised the case file on disk is exactly as it was before.
+    """
+
+
+class ConflictError(SaveError):
+    """The file changed on disk since it was loaded; it was not overwritten."""
+
+
+class ReadOnlyError(SaveError):
+    """The case is open read-only (newer schema, unknown keys, or loaded from a backup)."""
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def _utc(value: datetime, where: str) -> datetime:
+    # Offsets with seconds (historic zones) make tomli_w write invalid TOML, and a
+    # naive time would silently become "local time wherever the file is opened".
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise SaveError(t("store.save_naive_time", where=where))
+    return value.astimezone(UTC)
+
+
+def _attachment_dict(a: Attachment, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "path": a.path,
+        "sha256": a.sha256,
+        "bytes": a.bytes,
+    }
+    if a.original_name:
+        out["original_name"] = a.original_name
+    out["added_at"] = _utc(a.added_at, where + ".added_at")
+    if a.taken_at is not None:
+        out["taken_at"] = _utc(a.taken_at, where + ".taken_at")
+    if a.taken_at_source:
+        out["taken_at_source"] = a.taken_at_source
+    return out
+
+
+def _evidence_dict(e: Evidence, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": e.id}
+    if e.posted_at is not None:
+        out["posted_at"] = _utc(e.posted_at, where + ".posted_at")
+    if e.posted_at_source:
+        out["posted_at_source"] = e.posted_at_source
+    if e.observed_at is not None:
+        out["observed_at"] = _utc(e.observed_at, where + ".observed_at")
+    for key in _EVIDENCE_TEXT:
+        value = getattr(e, key)
+        if value:
+            out[key] = value
+    if e.categories:
+        out["categories"] = list(e.categories)
+    out["added_at"] = _utc(e.added_at, where + ".added_at")
+    if e.attachments:
+        out["attachments"] = [
+            _attachment_dict(a, f"{where}.attachments[{n}]") for n, a in enumerate(e.attachments, 1)
+        ]
+    if e.reports:
+        reports = []
+        for n, r in enumerate(e.reports, 1):
+            rd: dict[str, Any] = {"place": r.place}
+            if r.date is not None:
+                rd["date"] = _utc(r.date, f"{where}.reports[{n}].date")
+            if r.reference:
+                rd["reference"] = r.reference
+            reports.append(rd)
+        out["reports"] = reports
+    return out
+
+
+def to_document(case: Case) -> dict[str, Any]:
+    """The TOML document (plain dicts) for a case; raises :class:`SaveError` for naive times."""
+    doc: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "title": case.title,
+        "created": _utc(case.created, "created"),
+        "language": case.language,
+        "timezone": case.timezone,
+    }
+    if case.concerns:
+        doc["concerns"] = case.concerns
+    if case.platforms:
+        doc["platforms"] = list(case.platforms)
+    if case.current_step:
+        doc["current_step"] = case.current_step
+    if case.steps:
+        doc["steps"] = {
+            step_id: {"status": p.status, "at": _utc(p.at, f"steps.{step_id}.at")}
+            for step_id, p in case.steps.items()
+        }
+    if case.evidence:
+        doc["evidence"] = [
+            _evidence_dict(e, f"evidence[{n}]") for n, e in enumerate(case.evidence, 1)
+        ]
+    if case.journal:
+        journal = []
+        for n, j in enumerate(case.journal, 1):
+            jd: dict[str, Any] = {"at": _utc(j.at, f"journal[{n}].at"), "action": j.action}
+            if j.detail:
+                jd["detail"] = j.detail
+            journal.append(jd)
+        doc["journal"] = journal
+    return doc
+
+
+# Characters TOML allows raw but that would fool a person reading the file in a terminal
+# (``cat``, ``less``, an editor): C1 controls, bidi overrides and isolates, invisible
+# format characters, line/paragraph separators.  They are written as \uXXXX escapes,
+# which read back to the same characters.  They can only occur inside quoted strings
+# or quoted keys (tomli_w writes bare keys from [A-Za-z0-9_-] only), where escapes are valid.
+_ESCAPE_IN_FILE = re.compile(
+    "[\x80-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def dumps(case: Case) -> str:
+    """The case as TOML text.  Raises :class:`SaveError` (never anything else) if it cannot.
+
+    The text is safe to look at with ``cat``: control, bidi and invisible characters
+    are written as ``\\uXXXX`` escapes.
+    """
+    doc = to_document(case)
+    try:
+        # multiline_strings stays False: multi-line strings would turn CRLF into LF.
+        text = tomli_w.dumps(doc, multiline_strings=False)
+    except (TypeError, ValueError) as exc:
+        raise SaveError(t("store.save_unserializable", detail=str(exc))) from exc
+    return _ESCAPE_IN_FILE.sub(_escape, text)
+
+
+# ---------------------------------------------------------------------------
+# Reading
+
+
+_EVIDENCE_TEXT = (
+    "url",
+    "url_original",
+    "platform",
+    "post_id",
+    "account_handle",
+    "account_id",
+    "content",
+    "notes",
+)
+_EVIDENCE_KEYS = frozenset(
+    (
+        "id",
+        "posted_at",
+        "posted_at_source",
+        "observed_at",
+        "categories",
+        "added_at",
+        "attachments",
+        "reports",
+        *_EVIDENCE_TEXT,
+    )
+)
+_TOP_KEYS = frozenset(
+    (
+        "schema",
+        "title",
+        "created",
+        "language",
+        "timezone",
+        "concerns",
+        "platforms",
+        "current_step",
+        "steps",
+        "evidence",
+        "journal",
+    )
+)
+_ATTACHMENT_KEYS = frozenset(
+    ("path", "sha256", "bytes", "original_name", "added_at", "taken_at", "taken_at_source")
+)
+_REPORT_KEYS = frozenset(("place", "date", "reference"))
+_JOURNAL_KEYS = frozenset(("at", "action", "detail"))
+_STEP_KEYS = frozenset(("status", "at"))
+_HEX = frozenset("0123456789abcdef")
+_CATEGORY_SET = frozenset(CATEGORIES)
+_TIME_SOURCE_SET = frozenset(TIME_SOURCES)
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+_PATH_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+@cache
+def _zone_ok(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):
+        return False
+    return True
+
+
+def _url_problem(url: str) -> str | None:
+    """None for an empty or plausible web address; a light check, cheap on 10,000 entries."""
+    if not url:
+        return None
+    lower = url[:8].lower()
+    if lower.startswith("https://"):
+        rest = url[8:]
+    elif lower.startswith("http://"):
+        rest = url[7:]
+    else:
+        return t("store.not_a_url")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not host or any(c.isspace() for c in host):
+        return t("store.not_a_url")
+    return None
+
+
+def attachment_path_problem(path: str, evidence_folder: str | None) -> str | None:
+    """Why ``path`` is not a safe attachment path, or None.
+
+    Safe: relative, forward slashes, no ``..`` or empty segment, no drive letter, and
+    (when ``evidence_folder`` is given) inside ``<evidence_folder>/``.  Symlinks are
+    checked against the real file system by :meth:`CaseFile.open`.
+    """
+    if not path:
+        return t("store.path_empty")
+    if "\\" in path:
+        return t("store.path_backslash")
+    if path.startswith("/") or _WINDOWS_DRIVE.match(path):
+        return t("store.path_absolute")
+    if _PATH_CONTROL.search(path):
+        return t("store.path_control")
+    parts = path.split("/")
+    if "" in parts or "." in parts or ".." in parts:
+        return t("store.path_outside")
+    if evidence_folder is not None and (len(parts) < 2 or parts[0] != evidence_folder):
+        return t("store.path_not_in_folder", folder=evidence_folder)
+    return None
+
+
+class Decoded(NamedTuple):
+    """What :func:`decode` found: the case and what the caller must know about the file."""
+
+    case: Case
+    schema: int
+    """The schema version the file was written with (before migration)."""
+    unknown: list[str]
+    """Locations of keys this Abri does not know (saving would lose them)."""
+
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Schema 0, the draft format from before versioning, named two evidence keys differently.
+
+    ``handle`` became ``account_handle`` and ``date`` became ``posted_at``; the file had
+    no ``schema`` key.
+    """
+    evidence = doc.get("evidence")
+    if isinstance(evidence, list):
+        for entry in evidence:
+            if not isinstance(entry, dict):
+                continue
+            if "handle" in entry and "account_handle" not in entry:
+                entry["account_handle"] = entry.pop("handle")
+            if "date" in entry and "posted_at" not in entry:
+                entry["posted_at"] = entry.pop("date")
+    doc["schema"] = 1
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1}
+"""Schema N -> N+1 steps, applied in order to the raw TOML document."""
+
+
+class _Decoder:
+    """Turns a parsed TOML document into a Case, collecting every problem on the way."""
+
+    def __init__(self, evidence_folder: str | None) -> None:
+        self.problems: list[Problem] = []
+        self.unknown: list[str] = []
+        self.evidence_folder = evidence_folder
+
+    def problem(self, location: str, key: str, **params: Any) -> None:
+        self.problems.append(Problem(location, t(key, **params)))
+
+    def time(self, value: Any, location: str) -> datetime | None:
+        if type(value) is datetime:
+            if value.tzinfo is None:
+                self.problem(location, "store.naive_time")
+                return None
+            return value
+        if isinstance(value, date):
+            self.problem(location, "store.date_without_time")
+        else:
+            self.problem(location, "store.not_a_date")
+        return None
+
+    def text(self, value: Any, location: str) -> str | None:
+        if type(value) is str:
+            return value
+        self.problem(location, "store.not_text", type=_type_name(value))
+        return None
+
+    def texts(self, value: Any, location: str) -> list[str] | None:
+        if type(value) is not list:
+            self.problem(location, "store.not_a_list")
+            return None
+        out = []
+        for n, item in enumerate(value, 1):
+            if type(item) is str:
+                out.append(item)
+            else:
+                self.problem(f"{location}[{n}]", "store.not_text", type=_type_name(item))
+        return out
+
+    def unknown_keys(self, table: dict[str, Any], known: frozenset[str], location: str) -> None:
+        for key in table.keys() - known:
+            # Key names are user text too: never let one carry an escape sequence out.
+            name = one_line(key, 40)
+            where = f"{location}.{name}" if location else name
+            self.unknown.append(where)
+
+    # -- the document ------------------------------------------------------
+
+    def case(self, doc: dict[str, Any]) -> Case | None:
+        self.unknown_keys(doc, _TOP_KEYS, "")
+        fields: dict[str, Any] = {}
+        title = doc.get("title")
+        if title is None:
+            self.problem("title", "store.missing")
+        else:
+            fields["title"] = self.text(title, "title")
+        created = doc.get("created")
+        if created is None:
+            self.problem("created", "store.missing")
+        else:
+            fields["created"] = self.time(created, "created")
+        if "language" in doc:
+            language = self.text(doc["language"], "language")
+            if language is not None and language not in LANGUAGES:
+                self.problem("language", "store.bad_choice", choices=", ".join(LANGUAGES))
+            fields["language"] = language
+        if "timezone" in doc:
+            zone = self.text(doc["timezone"], "timezone")
+            if zone is not None and not _zone_ok(zone):
+                self.problem("timezone", "store.bad_timezone")
+            fields["timezone"] = zone
+        if "concerns" in doc:
+            fields["concerns"] = self.text(doc["concerns"], "concerns")
+        if "current_step" in doc:
+            fields["current_step"] = self.text(doc["current_step"], "current_step")
+        if "platforms" in doc:
+            fields["platforms"] = self.texts(doc["platforms"], "platforms")
+        if "steps" in doc:
+            fields["steps"] = self.steps(doc["steps"])
+        default_added = fields.get("created")
+        if "evidence" in doc:
+            fields["evidence"] = self.evidence_list(doc["evidence"], default_added)
+        if "journal" in doc:
+            fields["journal"] = self.journal(doc["journal"])
+        if self.problems:
+            return None
+        return Case(**fields)
+
+    def steps(self, value: Any) -> dict[str, StepProgress] | None:
+        if type(value) is not dict:
+            self.problem("steps", "store.not_a_table")
+            return None
+        out: dict[str, StepProgress] = {}
+        for step_id, raw in value.items():
+            where = f"steps.{one_line(step_id, 40)}"
+            if type(raw) is not dict:
+                self.problem(where, "store.not_a_table")
+                continue
+            self.unknown_keys(raw, _STEP_KEYS, where)
+            status = raw.get("status")
+            if status not in STEP_STATUSES:
+                self.problem(
+                    where + ".status", "store.bad_choice", choices=", ".join(STEP_STATUSES)
+                )
+                continue
+            at = self.time(raw.get("at"), where + ".at")
+            if at is not None:
+                out[step_id] = StepProgress(status=status, at=at)
+        return out
+
+    def journal(self, value: Any) -> list[JournalEntry] | None:
+        if type(value) is not list:
+            self.problem("journal", "store.not_a_list")
+            return None
+        out = []
+        for n, raw in enumerate(value, 1):
+            where = f"journal[{n}]"
+            if type(raw) is not dict:
+                self.problem(where, "store.not_a_table")
+                continue
+            if not _JOURNAL_KEYS.issuperset(raw):
+                self.unknown_keys(raw, _JOURNAL_KEYS, where)
+            at = self.time(raw.get("at"), where + ".at")
+            action = self.text(raw.get("action", ""), where + ".action")
+            detail = self.text(raw.get("detail", ""), where + ".detail")
+            if at is not None and action is not None and detail is not None:
+                out.append(JournalEntry(at=at, action=action, detail=detail))
+        return out
+
+    def evidence_list(self, value: Any, default_added: datetime | None) -> list[Evidence] | None:
+        if type(value) is not list:
+            self.problem("evidence", "store.not_a_list")
+            return None
+        out = []
+        seen: set[str] = set()
+        for n, raw in enumerate(value, 1):
+            entry = self.evidence(raw, f"evidence[{n}]", seen, default_added)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def evidence(
+        self, raw: Any, where: str, seen: set[str], default_added: datetime | None
+    ) -> Evidence | None:
+        if type(raw) is not dict:
+            self.problem(where, "store.not_a_table")
+            return None
+        before = len(self.problems)
+        if not _EVIDENCE_KEYS.issuperset(raw):
+            self.unknown_keys(raw, _EVIDENCE_KEYS, where)
+        fields: dict[str, Any] = {}
+        entry_id = raw.get("id")
+        if entry_id is None:
+            self.problem(where + ".id", "store.missing")
+        elif type(entry_id) is not str:
+            self.problem(where + ".id", "store.not_text", type=_type_name(entry_id))
+        elif not (entry_id[:1] == "E" and entry_id[1:].isascii() and entry_id[1:].isdigit()):
+            self.problem(where + ".id", "store.bad_id")
+        elif entry_id in seen:
+            self.problem(where + ".id", "store.duplicate_id", id=entry_id)
+        else:
+            seen.add(entry_id)
+            fields["id"] = entry_id
+        for key in _EVIDENCE_TEXT:
+            value = raw.get(key)
+            if value is not None:
+                if type(value) is str:
+                    fields[key] = value
+                else:
+                    self.problem(f"{where}.{key}", "store.not_text", type=_type_name(value))
+        url = fields.get("url")
+        if url:
+            message = _url_problem(url)
+            if message:
+                self.problems.append(Problem(where + ".url", message))
+        for key in ("posted_at", "observed_at"):
+            value = raw.get(key)
+            if value is not None:
+                fields[key] = self.time(value, f"{where}.{key}")
+        added = raw.get("added_at")
+        if added is not None:
+            fields["added_at"] = self.time(added, where + ".added_at")
+        elif default_added is not None:
+            fields["added_at"] = default_added
+        source = raw.get("posted_at_source")
+        if source is not None:
+            if source in _TIME_SOURCE_SET:
+                fields["posted_at_source"] = source
+            else:
+                self.problem(
+                    where + ".posted_at_source",
+                    "store.bad_choice",
+                    choices=", ".join(s for s in TIME_SOURCES if s),
+                )
+        categories = raw.get("categories")
+        if categories is not None:
+            values = self.texts(categories, where + ".categories")
+            if values is not None:
+                for n, value in enumerate(values, 1):
+                    if value not in _CATEGORY_SET:
+                        self.problem(
+                            f"{where}.categories[{n}]",
+                            "store.bad_choice",
+                            choices=", ".join(CATEGORIES),
+                        )
+                fields["categories"] = values
+        attachments = raw.get("attachments")
+        if attachments is not None:
+            fields["attachments"] = self.attachments(attachments, where + ".attachments")
+        reports = raw.get("reports")
+        if reports is not None:
+            fields["reports"] = self.reports(reports, where + ".reports")
+        if len(self.problems) != before:
+            return None
+        return Evidence(**fields)
+
+    def attachments(self, value: Any, where: str) -> list[Attachment]:
+        out: list[Attachment] = []
+        if type(value) is not list:
+            self.problem(where, "store.not_a_list")
+            return out
+        for n, raw in enumerate(value, 1):
+            loc = f"{where}[{n}]"
+            if type(raw) is not dict:
+                self.problem(loc, "store.not_a_table")
+                continue
+            before = len(self.problems)
+            if not _ATTACHMENT_KEYS.issuperset(raw):
+                self.unknown_keys(raw, _ATTACHMENT_KEYS, loc)
+            path = raw.get("path")
+            if path is None:
+                self.problem(loc + ".path", "store.missing")
+            elif self.text(path, loc + ".path") is not None:
+                message = attachment_path_problem(path, self.evidence_folder)
+                if message:
+                    self.problems.append(Problem(loc + ".path", message))
+            digest = raw.get("sha256")
+            if digest is None:
+                self.problem(loc + ".sha256", "store.missing")
+            elif type(digest) is not str or len(digest) != 64 or not _HEX.issuperset(digest):
+                self.problem(loc + ".sha256", "store.bad_sha256")
+            size = raw.get("bytes")
+            if size is None:
+                self.problem(loc + ".bytes", "store.missing")
+            elif type(size) is not int or size < 0:
+                self.problem(loc + ".bytes", "store.bad_size")
+            original = raw.get("original_name", "")
+            self.text(original, loc + ".original_name")
+            added = raw.get("added_at")
+            if added is None:
+                self.problem(loc + ".added_at", "store.missing")
+            else:
+                added = self.time(added, loc + ".added_at")
+            taken = raw.get("taken_at")
+            if taken is not None:
+                taken = self.time(taken, loc + ".taken_at")
+            source = raw.get("taken_at_source", "")
+            if source not in _TIME_SOURCE_SET:
+                self.problem(
+                    loc + ".taken_at_source",
+                    "store.bad_choice",
+                    choices=", ".join(s for s in TIME_SOURCES if s),
+                )
+            if len(self.problems) == before:
+                out.append(
+                    Attachment(
+                        path=str(path),
+                        sha256=str(digest),
+                        bytes=int(size or 0),
+                        original_name=original,
+                        added_at=added,  # type: ignore[arg-type]
+                        taken_at=taken,
+                        taken_at_source=source,
+                    )
+                )
+        return out
+
+    def reports(self, value: Any, where: str) -> list[Report]:
+        out: list[Report] = []
+        if type(value) is not list:
+            self.problem(where, "store.not_a_list")
+            return out
+        for n, raw in enumerate(value, 1):
+            loc = f"{where}[{n}]"
+            if type(raw) is not dict:
+                self.problem(loc, "store.not_a_table")
+                continue
+            self.unknown_keys(raw, _REPORT_KEYS, loc)
+            place = raw.get("place")
+            if place not in REPORT_PLACES:
+                self.problem(loc + ".place", "store.bad_choice", choices=", ".join(REPORT_PLACES))
+                continue
+            when = raw.get("date")
+            if when is not None:
+                when = self.time(when, loc + ".date")
+                if when is None:
+                    continue
+            reference = self.text(raw.get("reference", ""), loc + ".reference")
+            if reference is not None:
+                out.append(Report(place=place, date=when, reference=reference))
+        return out
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return t("store.type_number")
+    if isinstance(value, list):
+        return t("store.type_list")
+    if isinstance(value, dict):
+        return t("store.type_table")
+    if isinstance(value, datetime | date):
+        return t("store.type_date")
+    return type(value).__name__
+
+
+_LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_document(text: str) -> dict[str, Any]:
+    """Parse TOML text, turning a syntax error or a BOM into a :class:`CaseError`."""
+    problems = []
+    if text.startswith("\ufeff"):
+        problems.append(Problem(t("store.line", line=1), t("store.bom")))
+        text = text[1:]
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _LINE_RE.search(str(exc))
+        where = t("store.line", line=match.group(1)) if match else t("store.whole_file")
+        detail = _LINE_RE.sub("", str(exc)).strip()
+        problems.append(Problem(where, t("store.invalid_toml", detail=detail)))
+        raise CaseError(problems) from None
+    if problems:
+        raise CaseError(problems)
+    return doc
+
+
+def decode(text: str, evidence_folder: str | None = None) -> Decoded:
+    """Parse, migrate and validate a case file's text; raises :class:`CaseError`.
+
+    ``evidence_folder`` is the name of the folder attachments must live in (e.g.
+    ``alice-files``); without it only the shape of attachment paths is checked.
+    A newer schema is decoded leniently (keys it does not know are listed in
+    ``unknown``); the caller must then open it read-only.
+    """
+    # Parsing and decoding build hundreds of thousands of objects and no cycles; the
+    # cyclic garbage collector would rescan them all again and again (a third of the
+    # time on 10,000 entries).  Paused here only, and restored as it was.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _decode(text, evidence_folder)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _decode(text: str, evidence_folder: str | None) -> Decoded:
+    doc = parse_document(text)
+    schema = doc.get("schema", 0)
+    if type(schema) is not int or schema < 0:
+        raise CaseError([Problem("schema", t("store.bad_schema"))])
+    version = schema
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+    decoder = _Decoder(evidence_folder)
+    case = decoder.case(doc)
+    if case is None:
+        header = None
+        if schema > SCHEMA_VERSION:
+            header = t("store.newer_unreadable", schema=schema, ours=SCHEMA_VERSION)
+        raise CaseError(decoder.problems, header)
+    return Decoded(case, schema, decoder.unknown)
+
+
+def loads(text: str) -> Case:
+    """The case in ``text``; raises :class:`CaseError` listing every problem."""
+    return decode(text).case
+
+
+def _decode_bytes(data: bytes) -> str:
+    problems = []
+    if data.startswith(_BOM):
+        problems.append(Problem(t("store.line", line=1), t("store.bom")))
+        data = data[len(_BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(t("store.line", line=line), t("store.not_utf8")))
+        raise CaseError(problems) from None
+    if problems:
+        # Say everything at once: the BOM and whatever else is wrong after it.
+        try:
+            parse_document(text)
+        except CaseError as exc:
+            problems.extend(exc.problems)
+        raise CaseError(problems)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Low-level file operations
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _fsync(fd: int) -> None:
+    """fsync that reaches the disk (macOS needs F_FULLFSYNC for that)."""
+    if sys.platform == "darwin":
+        import fcntl
+
+        full = getattr(fcntl, "F_FULLFSYNC", None)
+        if full is not None:
+            try:
+                fcntl.fcntl(fd, full)
+                return
+            except OSError:
+                pass  # not supported on this volume: fall back to fsync
+    os.fsync(fd)
+
+
+def _write_new_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Create ``path`` (must not exist), write all of ``data``, fsync, close.
+
+    On any error the partial file is removed and the error is raised.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        _fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+    os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":
+        return  # Windows cannot open a folder for fsync; NTFS journals the rename.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        # Some file systems (FUSE, some FAT drivers) cannot fsync a folder.  The rename
+        # has happened by then, so this is not a failed save: SaveError keeps meaning
+        # "the file on disk is unchanged".
+        pass
+    finally:
+        os.close(fd)
+
+
+def _replace(source: Path, target: Path) -> None:
+    """os.replace, retried briefly on Windows when another program holds the file."""
+    for attempt in range(20):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 19:
+                raise
+            time.sleep(0.05)
+
+
+def _save_error(exc: OSError) -> SaveError:
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        key = "store.save_disk_full"
+    elif code == errno.EROFS:
+        key = "store.save_read_only_disk"
+    elif code in (errno.EACCES, errno.EPERM):
+        key = "store.save_permission"
+    elif code in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
+        key = "store.save_folder_gone"
+    else:
+        key = "store.save_io"
+    return SaveError(t(key, detail=exc.strerror or str(exc)))
+
+
+def _compact_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _short(name: str) -> str:
+    # Derived names (temp files, markers) stay well below 255 characters on FAT.
+    return name[:100]
+
+
+def _this_host() -> str:
+    try:
+        return socket.gethostname() or "?"
+    except OSError:
+        return "?"
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":
+        # os.kill(pid, 0) would *terminate* the process on Windows: cannot check.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# The case file
+
+
+class CaseFile:
+    """One case file on disk and the case loaded from it.
+
+    ``read_only`` holds the reason when the case must not be saved (newer schema,
+    unknown keys, or loaded from a backup because the file was unreadable).
+    ``notices`` holds sentences the user should read after opening (backup loaded,
+    another Abri has the case open, migrated from an older format...).
+    """
+
+    def __init__(self, path: Path, case: Case) -> None:
+        self.path = Path(path)
+        self.case = case
+        self.read_only: str | None = None
+        self.notices: list[str] = []
+        self.evidence_dir = self.path.parent / f"{self.path.stem}-files"
+        self._lock = threading.RLock()
+        self._known_hash: str | None = None
+        """sha256 of the file's bytes as we last read or wrote them (None: no file)."""
+        self._unlockable = False
+        self._preserve_main = False
+        """The main file could not be read: keep its bytes before the first save."""
+        self._marker_written = False
+
+    # -- opening -----------------------------------------------------------
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where previous versions are kept: ``<stem>-files/.backups/``."""
+        return self.evidence_dir / BACKUP_FOLDER
+
+    @property
+    def marker_path(self) -> Path:
+        """The "open in an Abri" marker beside the case file."""
+        return self.path.parent / f".{_short(self.path.name)}.open"
+
+    def backups(self) -> list[Path]:
+        """Backups of previous versions, newest first."""
+        try:
+            names = [n for n in os.listdir(self.backup_dir) if _BACKUP_RE.match(n)]
+        except OSError:
+            return []
+        return [self.backup_dir / n for n in sorted(names, reverse=True)]
+
+    @classmethod
+    def open(cls, path: Path) -> CaseFile:
+        """Open a case file; raises :class:`CaseError` (and writes nothing) if it cannot.
+
+        If the file is unreadable (or missing) but a backup loads, the newest readable
+        backup is opened **read-only** with a notice naming it; :meth:`make_writable`
+        lets the user save it explicitly (the unreadable file is kept in the backup
+        folder first).
+        """
+        path = Path(path)
+        folder_name = f"{path.stem}-files"
+        data: bytes | None = None
+        try:
+            data = read_case_bytes(path)
+            decoded = _decode_file(data, path, folder_name)
+        except (CaseError, OSError) as exc:
+            error = exc if isinstance(exc, CaseError) else _read_error(path, exc)
+            casefile = cls._open_backup(path, data, error)
+            if casefile is None:
+                raise error from None
+            casefile._announce()
+            return casefile
+        casefile = cls(path, decoded.case)
+        casefile._known_hash = _sha256(data)
+        if decoded.schema > SCHEMA_VERSION:
+            casefile.read_only = t("store.ro_newer", schema=decoded.schema, ours=SCHEMA_VERSION)
+        elif decoded.unknown:
+            shown = ", ".join(sorted(decoded.unknown)[:5])
+            casefile.read_only = t("store.ro_unknown_keys", keys=shown, count=len(decoded.unknown))
+        elif decoded.schema < SCHEMA_VERSION:
+            casefile.notices.append(t("store.migrated", schema=decoded.schema, ours=SCHEMA_VERSION))
+        casefile._announce()
+        return casefile
+
+    @classmethod
+    def _open_backup(cls, path: Path, data: bytes | None, error: CaseError) -> CaseFile | None:
+        probe = cls(path, Case(title=""))
+        for backup in probe.backups():
+            try:
+                decoded = _decode_file(backup.read_bytes(), path, probe.evidence_dir.name)
+            except (CaseError, OSError):
+                continue
+            if decoded.schema > SCHEMA_VERSION or decoded.unknown:
+                continue
+            probe.case = decoded.case
+            probe._known_hash = None if data is None else _sha256(data)
+            probe._preserve_main = data is not None
+            probe._unlockable = True
+            probe.read_only = t("store.ro_backup", name=backup.name)
+            first = error.problems[0] if error.problems else None
+            reason = f"{first.location}: {first.message}" if first else str(error)
+            probe.notices.append(t("store.loaded_backup", name=backup.name, reason=reason))
+            return probe
+        return None
+
+    @classmethod
+    def create(cls, path: Path, case: Case) -> CaseFile:
+        """Write a new case file; raises :class:`SaveError` if the file already exists."""
+        path = Path(path)
+        casefile = cls(path, case)
+        try:
+            # O_EXCL reserves the name: two creators cannot both win.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise SaveError(t("store.create_exists", path=str(path))) from None
+        except FileNotFoundError:
+            raise SaveError(t("store.create_no_folder", path=str(path.parent))) from None
+        except OSError as exc:
+            raise _save_error(exc) from None
+        os.close(fd)
+        casefile._known_hash = _sha256(b"")
+        try:
+            casefile.save()
+        except SaveError:
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()
+            raise
+        casefile._announce()
+        return casefile
+
+    def make_writable(self) -> None:
+        """Allow saving a case that was loaded from a backup (the user chose to).
+
+        Raises :class:`ReadOnlyError` when the reason cannot be lifted (newer schema,
+        unknown keys): saving would lose what this Abri does not understand.
+        """
+        with self._lock:
+            if self.read_only is not None and not self._unlockable:
+                raise ReadOnlyError(self.read_only)
+            self.read_only = None
+
+    # -- the marker --------------------------------------------------------
+
+    def _announce(self) -> None:
+        """Warn about another Abri holding the case, then put our own marker."""
+        marker = self.marker_path
+        other_live = False
+        try:
+            raw = json.loads(marker.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raw = None
+        except (OSError, ValueError):
+            raw = {}
+        if isinstance(raw, dict):
+            # The marker is a file anyone with the stick can write: keep it short, visible.
+            host = one_line(str(raw.get("host", "?")), 64)
+            pid = raw.get("pid")
+            when = one_line(str(raw.get("at", "?")), 40)
+            here = _this_host()
+            if host == here and isinstance(pid, int):
+                if pid != os.getpid() and _pid_alive(pid):
+                    other_live = True
+                    self.notices.append(t("store.open_elsewhere_here", pid=pid, at=when))
+            elif host != here:
+                other_live = True
+                self.notices.append(t("store.open_elsewhere_host", host=host, at=when))
+        if not other_live:
+            self._remove_stale_temps()
+        payload = json.dumps(
+            {"host": _this_host(), "pid": os.getpid(), "at": datetime.now(UTC).isoformat()}
+        )
+        tmp = marker.with_name(marker.name + f".{secrets.token_hex(4)}")
+        try:
+            tmp.write_text(payload, encoding="utf-8")
+            _replace(tmp, marker)
+            self._marker_written = True
+        except OSError:
+            # A read-only stick: the marker is a courtesy, not a condition for opening.
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def _remove_stale_temps(self) -> None:
+        prefix = f".{_short(self.path.name)}.tmp-"
+        try:
+            names = os.listdir(self.path.parent)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(prefix):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path.parent / name)
+
+    def close(self) -> None:
+        """Release the "open in another Abri" marker (only if it is still ours)."""
+        with self._lock:
+            if not self._marker_written:
+                return
+            self._marker_written = False
+            try:
+                raw = json.loads(self.marker_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return
+            if (
+                isinstance(raw, dict)
+                and raw.get("pid") == os.getpid()
+                and raw.get("host") == _this_host()
+            ):
+                with contextlib.suppress(OSError):
+                    self.marker_path.unlink()
+
+    # -- saving ------------------------------------------------------------
+
+    def snapshot(self) -> Case:
+        """A copy of the case that later edits (which replace objects) will not change.
+
+        Cheap (copies the lists, not the entries): take it on the UI thread, save it
+        from a worker.
+        """
+        case = self.case
+        return dataclasses.replace(
+            case,
+            platforms=list(case.platforms),
+            steps=dict(case.steps),
+            evidence=list(case.evidence),
+            journal=list(case.journal),
+        )
+
+    def save(self, snapshot: Case | None = None) -> None:
+        """Save the case (or ``snapshot``) atomically; thread-safe.
+
+        Raises :class:`ReadOnlyError`, :class:`ConflictError` or :class:`SaveError`;
+        in every one of those cases the file on disk is exactly as it was.
+        """
+        with self._lock:
+            if self.read_only is not None:
+                raise ReadOnlyError(t("store.save_read_only", reason=self.read_only))
+            case = snapshot if snapshot is not None else self.case
+            data = encode(case, self.evidence_dir.name)
+            self._write(data)
+
+    def save_copy(self, snapshot: Case | None = None) -> Path:
+        """Write the case (or ``snapshot``) as a separate copy in the backup folder.
+
+        For when :meth:`save` cannot replace the file (a conflict, a read-only case) and
+        what is in memory must not be lost: the copy is ``.backups/copy-<time>.toml``,
+        written atomically, never rotated away.  Returns its path; raises
+        :class:`SaveError`.
+        """
+        with self._lock:
+            case = snapshot if snapshot is not None else self.case
+            data = encode(case, self.evidence_dir.name)
+            try:
+                return self._write_unique(self.backup_dir, "copy", data)
+            except OSError as exc:
+                raise _save_error(exc) from None
+
+    def record(self, action: str, detail: str = "") -> None:
+        """Add a journal line and save."""
+        with self._lock:
+            self.case.log(action, detail)
+            self.save()
+
+    def _write(self, data: bytes) -> None:
+        path = self.path
+        try:
+            current: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        except OSError as exc:
+            raise _save_error(exc) from None
+        if current is not None and _sha256(current) != self._known_hash:
+            raise ConflictError(t("store.conflict", name=path.name))
+        tmp = path.parent / f".{_short(path.name)}.tmp-{secrets.token_hex(4)}"
+        mode = 0o600
+        if current is not None:
+            with contextlib.suppress(OSError):
+                mode = os.stat(path).st_mode & 0o777 or 0o600
+        try:
+            _write_new_file(tmp, data, mode)
+            try:
+                if current is not None and current:
+                    self._backup(current)
+                _replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            raise _save_error(exc) from None
+        self._known_hash = _sha256(data)
+        self._preserve_main = False
+        _fsync_folder(path.parent)
+        self._rotate_backups()
+
+    def _backup(self, current: bytes) -> None:
+        """Keep the version about to be replaced (and an unreadable one, under its own name)."""
+        prefix = "unreadable" if self._preserve_main else "backup"
+        self._write_unique(self.backup_dir, prefix, current)
+
+    @staticmethod
+    def _write_unique(folder: Path, prefix: str, data: bytes) -> Path:
+        """Write ``data`` to a new ``<prefix>-<UTC time>.toml`` in ``folder`` (fsynced)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = _compact_utc(datetime.now(UTC))
+        n = 0
+        while True:
+            name = f"{prefix}-{stamp}.toml" if n == 0 else f"{prefix}-{stamp}-{n}.toml"
+            try:
+                _write_new_file(folder / name, data)
+                return folder / name
+            except FileExistsError:
+                n += 1
+
+    def _rotate_backups(self) -> None:
+        for old in self.backups()[BACKUPS_KEPT:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def encode(case: Case, evidence_folder: str | None = None) -> bytes:
+    """The bytes to write for ``case``, checked by reading them back.
+
+    Raises :class:`SaveError` if the case cannot be serialized or if what would be
+    written does not read back as the same case (so Abri never writes a file it would
+    refuse to open).
+    """
+    text = dumps(case)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SaveError(t("store.save_unencodable")) from exc
+    try:
+        back = decode(text, evidence_folder).case
+    except CaseError as exc:
+        raise SaveError(t("store.save_would_be_invalid", problems=_first_lines(exc))) from None
+    if back != case:
+        raise SaveError(t("store.save_roundtrip"))
+    return data
+
+
+def _first_lines(error: CaseError) -> str:
+    shown = [f"{p.location}: {p.message}" for p in error.problems[:3]]
+    return "; ".join(shown)
+
+
+def read_case_bytes(path: Path) -> bytes:
+    """The bytes of a case file; :class:`CaseError` if it is not a plausible one.
+
+    Refuses folders, devices and pipes (reading ``/dev/zero`` would never end) and files
+    above :data:`MAX_CASE_BYTES`, before reading anything.  ``OSError`` passes through.
+    """
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise CaseError([Problem(str(path), t("store.is_a_folder"))])
+    if not stat.S_ISREG(info.st_mode):
+        raise CaseError([Problem(str(path), t("store.not_a_regular_file"))])
+    if info.st_size > MAX_CASE_BYTES:
+        raise CaseError([Problem(str(path), t("store.too_big"))])
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def file_problems(path: Path) -> list[Problem]:
+    """Every problem of the case file itself, without falling back to a backup.
+
+    An empty list means :meth:`CaseFile.open` reads it directly (it may still open
+    read-only for a newer schema or unknown keys).  Reads only; writes nothing.
+    """
+    path = Path(path)
+    try:
+        _decode_file(read_case_bytes(path), path, f"{path.stem}-files")
+    except CaseError as exc:
+        return list(exc.problems)
+    except OSError as exc:
+        return list(_read_error(path, exc).problems)
+    return []
+
+
+def _read_error(path: Path, exc: OSError) -> CaseError:
+    if isinstance(exc, FileNotFoundError):
+        message = t("store.not_found")
+    elif isinstance(exc, IsADirectoryError):
+        message = t("store.is_a_folder")
+    elif isinstance(exc, PermissionError):
+        message = t("store.no_permission")
+    else:
+        message = t("store.read_failed", detail=exc.strerror or str(exc))
+    return CaseError([Problem(str(path), message)])
+
+
+def _decode_file(data: bytes, path: Path, folder_name: str) -> Decoded:
+    decoded = decode(_decode_bytes(data), folder_name)
+    problems = symlink_problems(decoded.case, path)
+    if problems:
+        raise CaseError(problems)
+    return decoded
+
+
+def symlink_problems(case: Case, case_path: Path) -> list[Problem]:
+    """Attachments whose real location (symlinks resolved) is outside the evidence folder.
+
+    Cheap on large cases: one listing of the evidence folder, and ``realpath`` only for
+    entries that are symlinks or sit in sub-folders.
+    """
+    evidence_dir = case_path.parent / f"{case_path.stem}-files"
+    prefix = evidence_dir.name + "/"
+    links: set[str] | None = None
+    real_root: str | None = None
+    problems = []
+    for n, entry in enumerate(case.evidence, 1):
+        for m, attachment in enumerate(entry.attachments, 1):
+            rest = attachment.path[len(prefix) :]
+            if links is None:
+                links = set()
+                try:
+                    with os.scandir(evidence_dir) as it:
+                        for item in it:
+                            if item.is_symlink():
+                                links.add(item.name)
+                except OSError:
+                    pass
+            if "/" not in rest and rest not in links:
+                continue
+            if real_root is None:
+                real_root = os.path.realpath(evidence_dir)
+            target = os.path.realpath(case_path.parent / attachment.path)
+            if os.path.commonpath([real_root, target]) != real_root or target == real_root:
+                problems.append(
+                    Problem(f"evidence[{n}].attachments[{m}].path", t("store.path_symlink_out"))
+                )
+    return problems
