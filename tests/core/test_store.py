@@ -147,6 +147,8 @@ def test_written_file_is_plain_toml_with_the_schema_first(tmp_path: Path) -> Non
     # Safe to `cat` in a terminal: no raw ESC, C1 control or bidi override in the file.
     assert not {"\x1b", "\x9b", "\u202e", "\u2066", "\x00", "\r"} & set(text)
     assert "\\u202E" in text and "\\u009B" in text
+    # Times are written in UTC, ISO style, as a person expects to read them.
+    assert "posted_at = 2021-04-14T15:10:42.059000Z" in text.splitlines()
 
 
 def test_dumps_and_loads_round_trip_without_files() -> None:

@@ -118,12 +118,29 @@ class ReadOnlyError(SaveError):
 # Writing
 
 
+class _UtcStamp(datetime):
+    """A UTC datetime that tomli_w writes as ``2021-04-14T15:10:42Z`` (it calls ``str``)."""
+
+    def __str__(self) -> str:
+        return self.replace(tzinfo=None).isoformat() + "Z"
+
+
 def _utc(value: datetime, where: str) -> datetime:
     # Offsets with seconds (historic zones) make tomli_w write invalid TOML, and a
     # naive time would silently become "local time wherever the file is opened".
     if value.tzinfo is None or value.utcoffset() is None:
         raise SaveError(t("store.save_naive_time", where=where))
-    return value.astimezone(UTC)
+    moment = value.astimezone(UTC)
+    return _UtcStamp(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        tzinfo=UTC,
+    )
 
 
 def _attachment_dict(a: Attachment, where: str) -> dict[str, Any]:
