@@ -1,0 +1,524 @@
+"""The Textual app: three areas as modes, global keys, saving, language and themes.
+
+``AbriApp`` holds the open case (``casefile``) and is the one way a screen changes
+it: the screen edits ``app.case`` (replacing objects, never mutating an Evidence in
+place), then calls ``app.case_changed(action, detail)``, which journals the change,
+schedules a coalesced atomic save off the event loop and publishes
+``case_updated``.  Screens never write files.
+
+Areas are Textual modes: ``calm`` (f2), ``evidence`` (f3), ``export`` (f4).  Their
+screens are imported lazily, so start-up only pays for the first one.
+
+Language: ``app.lang``; switching recomposes every area screen (bottom of a mode's
+stack; one that keeps state and refreshes itself sets ``RECOMPOSE_ON_LANGUAGE =
+False``), and screens pushed on top only if they set ``RECOMPOSE_ON_LANGUAGE =
+True`` (a form must not lose what was typed); then ``language_changed`` is
+published.  Binding descriptions are message keys (``"calm.key.skip"``): the
+footer (``KeysFooter``), the help screen and the palette translate them; bindings
+with a plain description (Textual's own) stay out of help and palette.  A screen
+can add key-less palette actions with ``palette_commands()``.
+
+``ctrl+c``: copies the selection in text inputs (Textual's own binding there);
+anywhere else it does nothing but show a calm hint that ``ctrl+q`` quits - never an
+abrupt quit that loses typed text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.markup import escape as escape_markup
+from textual.screen import Screen
+from textual.signal import Signal
+
+from tui.core.case import Case
+from tui.core.i18n import pick_language, set_language, t
+from tui.core.text import one_line, visible
+from tui.settings import Settings
+from tui.themes import DEFAULT_THEME, LoadedThemes, load_themes
+from tui.widgets.status import translate
+
+STYLES = Path(__file__).parent / "styles"
+AREAS: dict[str, tuple[str, str]] = {
+    "calm": ("tui.screens.calm", "CalmScreen"),
+    "evidence": ("tui.screens.evidence", "EvidenceScreen"),
+    "export": ("tui.screens.export", "ExportScreen"),
+}
+"""Mode name -> (module, class) of its screen, imported when first shown."""
+
+AREA_KEYS = {"calm": "f2", "evidence": "f3", "export": "f4"}
+
+
+def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
+    module_name, class_name = AREAS[mode]
+
+    def make() -> Screen[Any]:
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+        screen: Screen[Any] = screen_class()
+        return screen
+
+    return make
+
+
+def _css_paths() -> list[str | PurePath]:
+    """app.tcss first, then each area's stylesheet that exists (owned by its engineer)."""
+    paths: list[str | PurePath] = [STYLES / "app.tcss"]
+    for name in ("calm", "evidence", "export"):
+        path = STYLES / f"{name}.tcss"
+        if path.exists():
+            paths.append(path)
+    return paths
+
+
+def _clock() -> datetime:
+    """The local time used for "saved 14:32" (a fixture replaces it in snapshot tests)."""
+    return datetime.now().astimezone()
+
+
+class AbriApp(App[int]):
+    """Abri's full-screen app: calm steps, evidence table, export, help always on f1."""
+
+    TITLE = "Abri"
+    CSS_PATH = _css_paths()
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        mode: _area_factory(mode) for mode in AREAS
+    }
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "app.key.quit", id="app-quit", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "app.key.palette",
+            id="app-palette",
+            priority=True,
+            show=False,
+        ),
+        Binding("f1", "help", "app.key.help", id="app-help", priority=True),
+        Binding("f2", "area('calm')", "app.key.calm", id="app-calm", priority=True),
+        Binding("f3", "area('evidence')", "app.key.evidence", id="app-evidence", priority=True),
+        Binding("f4", "area('export')", "app.key.export", id="app-export", priority=True),
+        Binding("ctrl+c", "ctrl_c_hint", show=False, id="app-ctrl-c", system=True),
+    ]
+
+    def __init__(
+        self,
+        case_path: Path | None = None,
+        lang: str | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.case_path = case_path
+        self.casefile: Any = None
+        """The open ``tui.core.store.CaseFile``, or None before a case is open."""
+        self.settings = Settings.load()
+        self._lang_option = lang
+        self.lang: str = pick_language(lang)
+        set_language(self.lang)
+        self.case_updated: Signal[str] = Signal(self, "case-updated")
+        """Published (with the action name) after each change to the case."""
+        self.language_changed: Signal[str] = Signal(self, "language-changed")
+        """Published (with the new language) after the language was switched."""
+        self.status_changed: Signal[str] = Signal(self, "status-changed")
+        """Published when the save state changes (the status line listens)."""
+        self.save_state: str = "idle"
+        """``idle`` | ``saving`` | ``saved`` | ``error``."""
+        self.saved_at: datetime | None = None
+        self.save_error: str = ""
+        self._save_lock = threading.Lock()
+        self._pending: Case | None = None
+        self._unsaved = False
+        self._save_scheduled = False
+        self._closed = False
+        """True once the case was saved and released on the way out: no more saves."""
+        self.notices: list[str] = []
+        self.themes: LoadedThemes = load_themes()
+        self._register_themes(theme)
+        # Calm: no animation, no blinking cursor (also honoured by Textual's own widgets).
+        self.animation_level = "none"
+
+    # --- the case ---------------------------------------------------------------
+
+    @property
+    def case(self) -> Case:
+        """The open case (raises if none is open yet: screens exist only once it is)."""
+        if self.casefile is None:
+            raise RuntimeError("no case is open")
+        case: Case = self.casefile.case
+        return case
+
+    def tr(self, key: str, /, **params: Any) -> str:
+        """The message ``key`` in the app's current language (plain text, never markup)."""
+        return t(key, self.lang, **params)
+
+    def on_mount(self) -> None:
+        from tui.screens.start import begin
+
+        self._show_notices(self.notices)
+        begin(self, self.case_path)
+
+    def _show_notices(self, notices: list[str]) -> None:
+        """Calm, lasting notifications (a backup loaded, a bad theme file...), never markup."""
+        for notice in notices:
+            self.notify(one_line(notice, 300), timeout=15, markup=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """No blinking cursor anywhere (calm, and snapshot tests stay stable)."""
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    def case_opened(self, casefile: Any) -> None:
+        """Called once a case file is open: remember it, apply its language, show calm steps."""
+        self.casefile = casefile
+        self.case_path = Path(casefile.path)
+        self.lang = pick_language(self._lang_option, casefile.case.language)
+        set_language(self.lang)
+        self.settings.update(last_case=str(Path(casefile.path).resolve()))
+        fresh = [str(notice) for notice in getattr(casefile, "notices", [])]
+        reason = getattr(casefile, "read_only", None)
+        if reason:
+            fresh.insert(0, self.tr("app.read-only", reason=str(reason)))
+        self.notices.extend(fresh)
+        self.switch_mode("calm")
+        self._show_notices(fresh)
+        self.status_changed.publish("opened")
+
+    def case_changed(self, action: str, detail: str = "") -> None:
+        """Journal a change, schedule a coalesced save off the event loop, broadcast it.
+
+        Call on the UI thread after changing ``app.case``.  Never raises: a failed
+        save shows in the status line and is retried on the next change (or with
+        "save again" in the palette).
+        """
+        if self.casefile is None or self._closed:
+            return
+        self.casefile.case.log(action, detail)
+        self._unsaved = True
+        self._schedule_save()
+        self.case_updated.publish(action)
+
+    def _schedule_save(self) -> None:
+        if self._save_scheduled:
+            return
+        self._save_scheduled = True
+        # Several changes in the same burst of events become one snapshot and one save.
+        self.call_later(self._start_save)
+
+    def _start_save(self) -> None:
+        self._save_scheduled = False
+        if self.casefile is None or self._closed or getattr(self.casefile, "read_only", None):
+            return
+        self._pending = self.casefile.snapshot()
+        self._unsaved = False
+        self._set_save_state("saving")
+        self.run_worker(
+            self._save_pending, thread=True, exclusive=True, group="save", exit_on_error=False
+        )
+
+    def _save_pending(self) -> None:
+        """Worker thread: save the newest snapshot (the lock keeps saves in order)."""
+        with self._save_lock:
+            snapshot, self._pending = self._pending, None
+            if snapshot is None:
+                return
+            error = self._save_snapshot(snapshot)
+        # RuntimeError: the app is closing; nobody is left to show the result to.
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._save_finished, error)
+
+    def _save_snapshot(self, snapshot: Case) -> str:
+        """Save one snapshot; returns "" or the readable reason it failed."""
+        try:
+            self.casefile.save(snapshot)
+        except Exception as error:  # SaveError, ConflictError, OSError: never crash
+            self._unsaved = True
+            if self._pending is None:
+                self._pending = snapshot
+            return str(error) or type(error).__name__
+        return ""
+
+    def _save_finished(self, error: str) -> None:
+        if error:
+            self.save_error = error
+            self._set_save_state("error")
+        elif self._pending is None and not self._unsaved:
+            self.saved_at = _clock()
+            self._set_save_state("saved")
+
+    def _set_save_state(self, state: str) -> None:
+        self.save_state = state
+        self.status_changed.publish(state)
+
+    def save_state_text(self) -> str:
+        """What the status line says about saving, in the current language."""
+        if self.casefile is not None and getattr(self.casefile, "read_only", None):
+            return self.tr("app.status.read-only")
+        if self.save_state == "saving":
+            return self.tr("app.status.saving")
+        if self.save_state == "error":
+            return self.tr("app.status.error", error=one_line(self.save_error, 300))
+        if self.save_state == "saved" and self.saved_at is not None:
+            return self.tr("app.status.saved", time=self.saved_at.strftime("%H:%M"))
+        return ""
+
+    def flush_saves(self) -> None:
+        """Save whatever is not saved yet, now, on this thread (used when quitting)."""
+        if self.casefile is None or self._closed or getattr(self.casefile, "read_only", None):
+            return
+        if self._unsaved or self._pending is not None or self._save_scheduled:
+            self._save_scheduled = False
+            self._pending = self.casefile.snapshot()
+            self._unsaved = False
+        with self._save_lock:
+            snapshot, self._pending = self._pending, None
+            if snapshot is not None:
+                self.save_error = self._save_snapshot(snapshot)
+
+    def action_use_backup(self) -> None:
+        """Make a case opened from a backup writable again (the person chose to keep it)."""
+        casefile = self.casefile
+        if casefile is None or not hasattr(casefile, "make_writable"):
+            return
+        try:
+            casefile.make_writable()
+        except Exception as error:  # ReadOnlyError: newer schema, unknown keys
+            self.notify(one_line(str(error), 300), timeout=10, markup=False)
+            return
+        self.notify(self.tr("app.backup-kept"), timeout=8, markup=False)
+        self.case_changed("backup-kept", "")
+        self.status_changed.publish("writable")
+
+    def action_save_again(self) -> None:
+        """Retry a save that failed (palette: "save again")."""
+        if self.casefile is not None:
+            self._unsaved = True
+            self._schedule_save()
+
+    async def action_quit(self) -> None:
+        """Quit: everything is saved first (synchronously), then the case is released.
+
+        If that last save fails, the person is asked before anything is thrown away.
+        """
+        self.flush_saves()
+        if self.casefile is not None and self._pending is not None:
+            from tui.screens.dialogs import ConfirmDialog
+
+            self._set_save_state("error")
+            question = self.tr("app.quit-unsaved", error=one_line(self.save_error, 300))
+
+            def answered(quit_anyway: bool | None) -> None:
+                if quit_anyway:
+                    self._close_case()
+                    self.exit(0)
+
+            self.push_screen(ConfirmDialog(question), answered)
+            return
+        self._close_case()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self._close_case()
+
+    def _close_case(self) -> None:
+        """Save what is left and release the case (once); ``app.case`` stays readable
+        for screens that still repaint while the app exits."""
+        if self.casefile is None or self._closed:
+            return
+        self.flush_saves()
+        self._closed = True
+        # Releasing the "open in another Abri" marker must never block quitting.
+        with contextlib.suppress(Exception):
+            self.casefile.close()
+
+    # --- areas, help, keys --------------------------------------------------------
+
+    def action_area(self, mode: str) -> None:
+        """Show one of the three areas (f2 / f3 / f4)."""
+        if mode not in AREAS or self.casefile is None:
+            return
+        # Close help or dialogs first: the key means "take me there".
+        while len(self.screen_stack) > 1 and self.screen.is_modal:
+            self.pop_screen()
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Area keys work once a case is open; the current area's key is hidden (does nothing)."""
+        if action == "area":
+            if self.casefile is None:
+                return False
+            return not (parameters and parameters[0] == self.current_mode)
+        if action == "save_again":
+            return self.casefile is not None
+        return True
+
+    def action_help(self) -> None:
+        """Show help: keys of the current screen, global keys, help contacts."""
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # f1 again closes help
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_ctrl_c_hint(self) -> None:
+        """ctrl+c outside text inputs: a calm hint, never an abrupt quit."""
+        self.notify(self.tr("app.ctrl-c-hint"), timeout=4, markup=False)
+
+    def binding_label(self, binding: Binding) -> str:
+        """A binding's description in the current language."""
+        return translate(binding.description, self.lang)
+
+    # --- language -----------------------------------------------------------------
+
+    def action_language(self, lang: str = "") -> None:
+        """Switch language (the other one if none given); remembered in the case."""
+        if not lang:
+            lang = "en" if self.lang == "fr" else "fr"
+        self.set_language(lang)
+
+    def set_language(self, lang: str) -> None:
+        """Switch every screen to ``lang`` and record it in the case."""
+        lang = pick_language(lang)
+        if lang == self.lang:
+            return
+        self.lang = lang
+        self._lang_option = None
+        set_language(lang)
+        if self.casefile is not None and not getattr(self.casefile, "read_only", None):
+            self.casefile.case.language = lang
+            self.case_changed("language-changed", lang)
+        self.run_worker(self._relabel_screens(), group="language", exclusive=True)
+
+    async def _relabel_screens(self) -> None:
+        for stack in list(self._screen_stacks.values()):
+            for index, screen in enumerate(list(stack)):
+                # Area screens (bottom of a stack) are recomposed unless they opt out; screens
+                # pushed on top (forms, dialogs) only if they opt in: recomposing a form would
+                # throw away what the person typed.
+                if getattr(screen, "RECOMPOSE_ON_LANGUAGE", index == 0) and screen.is_mounted:
+                    await screen.recompose()
+                screen.refresh_bindings()
+        self.language_changed.publish(self.lang)
+        self.status_changed.publish("language")
+
+    # --- themes -------------------------------------------------------------------
+
+    def _register_themes(self, wanted: str | None) -> None:
+        for theme in self.themes.themes.values():
+            self.register_theme(theme)
+        for problem in self.themes.problems:
+            self.notices.append(
+                t("app.theme.bad-file", self.lang, file=problem.file, detail=problem.detail)
+            )
+        name = wanted or self.settings.theme or DEFAULT_THEME
+        if name not in self.available_themes:
+            if wanted:
+                self.notices.append(t("app.theme.unknown", self.lang, name=wanted))
+            name = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = name
+
+    def set_theme(self, name: str) -> None:
+        """Use theme ``name`` and remember it in the user settings."""
+        if name not in self.available_themes:
+            return
+        self.theme = name
+        self.settings.update(theme=name)
+        self.notify(self.tr("app.theme.changed", name=self.theme_label(name)), markup=False)
+
+    def theme_label(self, name: str) -> str:
+        """A theme's display name in the current language."""
+        return one_line(self.themes.label(name, self.lang), 60)
+
+    # --- palette ------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: every action by name, with a translated prompt."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=self.tr("app.palette.prompt"), id="--command-palette")
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action by name, translated: global ones, then the current screen's keys.
+
+        Textual's palette parses titles and help as markup: every text is escaped here
+        (a theme label or a screen's command may quote text nobody here wrote).
+        """
+        for command in self._palette_commands(screen):
+            yield SystemCommand(
+                escape_markup(visible(command.title)),
+                escape_markup(visible(command.help)),
+                command.callback,
+                command.discover,
+            )
+
+    def _palette_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        tr = self.tr
+        if self.casefile is not None:
+            for mode in AREAS:
+                yield SystemCommand(
+                    tr(f"app.cmd.{mode}"),
+                    tr("app.cmd.key", key=AREA_KEYS[mode]),
+                    partial(self.action_area, mode),
+                )
+        yield SystemCommand(tr("app.cmd.help"), tr("app.cmd.key", key="f1"), self.action_help)
+        other = "en" if self.lang == "fr" else "fr"
+        yield SystemCommand(
+            tr(f"app.cmd.language-{other}"), tr("app.cmd.language-help"), self.action_language
+        )
+        for name in sorted(self.themes.themes):
+            yield SystemCommand(
+                tr("app.cmd.theme", name=self.theme_label(name)),
+                tr("app.cmd.theme-help"),
+                partial(self.set_theme, name),
+            )
+        if self.casefile is not None:
+            yield SystemCommand(
+                tr("app.cmd.save-again"), tr("app.cmd.save-help"), self.action_save_again
+            )
+            if getattr(self.casefile, "read_only", None):
+                yield SystemCommand(
+                    tr("app.cmd.use-backup"), tr("app.cmd.use-backup-help"), self.action_use_backup
+                )
+        yield SystemCommand(tr("app.cmd.quit"), tr("app.cmd.key", key="ctrl+q"), self.action_quit)
+        # A screen may offer actions that have no key: ``def palette_commands(self)``
+        # yielding SystemCommand(title, help, callback), titles already translated.
+        extra = getattr(screen, "palette_commands", None)
+        if callable(extra):
+            yield from extra()
+        global_actions = {binding.action for _key, binding in self._bindings}
+        seen: set[str] = set()
+        for _key, active in screen.active_bindings.items():
+            binding = active.binding
+            if binding.action in global_actions or binding.action in seen or not active.enabled:
+                continue
+            label = self.binding_label(binding)
+            if binding.system or label == binding.description:
+                continue  # only our own, translated actions (not Textual's "Focus Next")
+            seen.add(binding.action)
+            yield SystemCommand(
+                label,
+                tr("app.cmd.key", key=self.get_key_display(binding)),
+                partial(self.run_action, binding.action, active.node),
+            )
+
+
+def run_app(case_path: Path | None, lang: str | None = None, theme: str | None = None) -> int:
+    """Run the full-screen app (used by the ``abri`` command); returns the exit code."""
+    app = AbriApp(case_path, lang=lang, theme=theme)
+    result = app.run()
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,0 +1,110 @@
+"""Small typed dialogs: yes/no confirmation and a message to acknowledge.
+
+Both are ``ModalScreen``s that return their answer through ``dismiss``::
+
+    def after(answer: bool | None) -> None: ...
+    self.app.push_screen(ConfirmDialog(app.tr("evidence.delete-ask")), after)
+
+Texts are shown with ``Content(...)`` (never parsed as markup) after going through
+``tui.core.text.visible``: a question may quote what a harasser wrote.  ``escape``
+answers "no" / closes; ``y`` / ``n`` (and ``o`` in French) answer directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.core.i18n import t
+from tui.core.text import visible
+
+DIALOG_TEXT_LIMIT = 2000
+"""Characters of a question shown (a quoted 100 KB message must not fill the screen)."""
+
+
+def _clip(text: str) -> str:
+    text = visible(text[: DIALOG_TEXT_LIMIT * 4])
+    return text if len(text) <= DIALOG_TEXT_LIMIT else text[: DIALOG_TEXT_LIMIT - 1] + "\u2026"
+
+
+def _lang(dialog: ModalScreen[Any]) -> str:
+    return str(getattr(dialog.app, "lang", "en"))
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks a yes/no question; dismisses with True (yes) or False (no / escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer(False)", "app.key.no", id="dialog-no"),
+        Binding("n", "answer(False)", show=False, id="dialog-n"),
+        Binding("y", "answer(True)", show=False, id="dialog-y"),
+        Binding("o", "answer(True)", show=False, id="dialog-o"),
+    ]
+
+    def __init__(self, question: str, yes: str = "", no: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.question = question
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        lang = _lang(self)
+        with Vertical(classes="dialog-box"):
+            yield Static(Content(_clip(self.question)), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(
+                    Content(self.no_label or t("app.dialog.no", lang)), id="dialog-no-button"
+                )
+                yield Button(
+                    Content(self.yes_label or t("app.dialog.yes", lang)), id="dialog-yes-button"
+                )
+
+    def on_mount(self) -> None:
+        # The safe answer has the focus: enter on a reflex keeps things as they are.
+        self.query_one("#dialog-no-button", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "dialog-yes-button")
+
+    def action_answer(self, answer: bool) -> None:
+        """Close with this answer."""
+        self.dismiss(answer)
+
+
+class MessageDialog(ModalScreen[None]):
+    """Shows a message until enter or escape."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "app.key.close", id="dialog-close"),
+    ]
+
+    def __init__(self, message: str, title: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.message = message
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            if self.title_text:
+                yield Static(Content(_clip(self.title_text)), classes="dialog-title")
+            yield Static(Content(_clip(self.message)), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(t("app.dialog.ok", _lang(self))), id="dialog-ok-button")
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        """Close the message."""
+        self.dismiss(None)

@@ -1,0 +1,129 @@
+"""The status line (case title + save state) and the translated keys footer.
+
+Every area screen yields both::
+
+    yield StatusLine()      # docked at the top: case title, save state
+    ...
+    yield KeysFooter()      # docked at the bottom: the keys that work now
+
+``KeysFooter`` is Textual's ``Footer`` whose descriptions are translated: a
+binding's ``description`` may be a message key (``"calm.key.skip"``), shown as
+``t(key)`` in the app's current language.  Plain descriptions are shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
+
+from tui.core.i18n import catalog, t
+from tui.core.text import one_line
+
+if TYPE_CHECKING:
+    from tui.app import AbriApp
+
+TITLE_LIMIT = 60
+"""Characters of the case title shown (a 100 KB title must not slow the status line)."""
+
+
+def translate(text: str, lang: str) -> str:
+    """``text`` translated if it is a message key, else ``text`` unchanged."""
+    if text and "." in text and " " not in text and text in catalog(lang):
+        return t(text, lang)
+    return text
+
+
+class StatusLine(Static):
+    """One line: the case title (shown literally, sanitized) and the save state."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        dock: top;
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+    }
+    StatusLine.-error {
+        color: $warning;
+        text-style: bold;
+        height: auto;
+        max-height: 4;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", markup=False, **kwargs)
+
+    def on_mount(self) -> None:
+        app: AbriApp = self.app  # type: ignore[assignment]
+        app.status_changed.subscribe(self, self._status_changed)
+        app.language_changed.subscribe(self, self._status_changed)
+        self.refresh_status()
+
+    def _status_changed(self, _value: object) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Redraw: case title on the left; save state and "f1 Help" on the right."""
+        app: AbriApp = self.app  # type: ignore[assignment]
+        title = ""
+        if app.casefile is not None:
+            title = one_line(app.casefile.case.title, TITLE_LIMIT)
+        state = app.save_state_text()
+        self.set_class(app.save_state == "error", "-error")
+        # Help stays one key away even when a screen's own keys crowd the footer out.
+        help_label = translate("app.key.help", app.lang)
+        right = f"{state}   " if state else ""
+        right_width = len(right) + 3 + len(help_label)
+        width = max(self.size.width - 2, 20)
+        room = max(width - right_width - 2, 10)
+        if len(title) > room:
+            title = title[: room - 1] + "\u2026"
+        gap = " " * max(width - len(title) - right_width, 2)
+        # $variables are inserted as plain text: the title was typed by whoever wrote the case.
+        self.update(
+            Content.from_markup(
+                "$title$gap$right[b]f1[/b] $help",
+                title=title,
+                gap=gap,
+                right=right,
+                help=help_label,
+            )
+        )
+
+    def on_resize(self) -> None:
+        self.refresh_status()
+
+
+class KeysFooter(Footer):
+    """Textual's footer with translated key descriptions (message keys are translated).
+
+    Compact by default: French labels are longer and every key must fit in 80 columns.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(**kwargs)
+
+    def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "lang", "en")
+        for widget in super().compose():
+            self._translate(widget, lang)
+            yield widget
+
+    def _translate(self, widget: Widget, lang: str) -> None:
+        if isinstance(widget, FooterKey):
+            widget.description = translate(widget.description, lang)
+            if widget.tooltip and isinstance(widget.tooltip, str):
+                widget.tooltip = translate(widget.tooltip, lang)
+        children: Iterable[Widget] = getattr(widget, "_pending_children", ())
+        for child in children:
+            self._translate(child, lang)
