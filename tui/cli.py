@@ -906,7 +906,7 @@ def cmd_export(args: argparse.Namespace, forced: str | None, say: Output) -> int
 
 def _export(args: argparse.Namespace, casefile: CaseFile, formats: list[str], say: Output) -> int:
     from tui.core.store import SaveError
-    from tui.export import ExportCancelled, ExportError, export_case
+    from tui.export import ExportCancelled, ExportError, PartialExport, export_case
 
     # A read-only case can still be exported; only its journal cannot be written.
     journal = (lambda action, detail: None) if casefile.read_only else None
@@ -919,6 +919,13 @@ def _export(args: argparse.Namespace, casefile: CaseFile, formats: list[str], sa
             chromium=str(args.chromium) if args.chromium else None,
             journal=journal,
         )
+    except PartialExport as error:
+        # Some formats were written (e.g. Word) while one failed (e.g. no Chromium for
+        # the PDF): say what exists, then why the rest is missing.
+        for item in error.written:
+            say.say("cli.export.written", path=str(item.path), sha256=item.sha256)
+        say.raw_fail(str(error))
+        return PROBLEMS
     except (ExportError, ExportCancelled, SaveError) as error:
         say.raw_fail(str(error))
         return PROBLEMS

@@ -357,6 +357,22 @@ def test_export_prints_each_file_with_its_sha256(abri: Abri, tmp_path: Path) -> 
     assert "export-written" in [line["action"] for line in read_case(case)["journal"]]
 
 
+def test_export_without_a_browser_still_writes_and_lists_the_other_formats(
+    abri: Abri, tmp_path: Path
+) -> None:
+    case = tmp_path / "c.toml"
+    abri("new", case)
+    abri("add", case, "--url", X_URL)
+    out = tmp_path / "out"
+    missing = tmp_path / "no-such-chromium"
+    result = abri("export", case, "--format", "csv,pdf", "--output", out, "--chromium", missing)
+    assert result.code == 1
+    csv_file = next(out.glob("*.csv"))
+    assert str(csv_file) in result.out
+    assert not list(out.glob("*.pdf"))
+    assert "Traceback" not in result.err and result.err.strip()
+
+
 def test_export_unknown_format_is_a_usage_error(abri: Abri, tmp_path: Path) -> None:
     case = tmp_path / "c.toml"
     abri("new", case)
