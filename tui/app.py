@@ -71,13 +71,13 @@ def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
 
 
 def _css_paths() -> list[str | PurePath]:
-    """app.tcss first, then each area's stylesheet that exists (owned by its engineer)."""
-    paths: list[str | PurePath] = [STYLES / "app.tcss"]
-    for name in ("calm", "evidence", "export"):
-        path = STYLES / f"{name}.tcss"
-        if path.exists():
-            paths.append(path)
-    return paths
+    """The stylesheets needed for the first screen: app.tcss and the calm steps'.
+
+    The evidence and export areas bring their own (``CSS_PATH`` on their screens),
+    parsed the first time they are shown: parsing every stylesheet at start-up
+    delayed the first screen for areas the person may never open.
+    """
+    return [STYLES / "app.tcss", STYLES / "calm.tcss"]
 
 
 def _clock() -> datetime:

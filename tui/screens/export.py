@@ -65,6 +65,7 @@ class ExportScreen(Screen[None]):
     """Formats, scope, destination, a progress bar, then the files written and their hashes."""
 
     RECOMPOSE_ON_LANGUAGE = False
+    CSS_PATH = "../styles/export.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "export", "export.key.export", id="export-start", priority=True),
