@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.core import i18n
+
 HOSTILE_STRINGS: tuple[str, ...] = (
     "[/foo]",
     "[b]bold?[/b]",
@@ -37,6 +39,11 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ABRI_DATA_DIR", str(home / "data"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    # The current language is process-wide: a test that opened a French case must not
+    # leave the next test (same worker) speaking French.
+    monkeypatch.setattr(i18n, "_current", None)
     return home
 
 
