@@ -1,0 +1,634 @@
+"""The form that adds or edits one evidence entry, keyboard only.
+
+It opens with the cursor in the URL field.  Pasting a post's URL fills the
+platform, post ID, handle and the publication time decoded from the ID; the time
+is shown as a *suggestion with its source* ("decoded from the post ID") that the
+person may overwrite, and then it is recorded as typed.  ``tab`` walks through the
+fields, ``ctrl+s`` saves, ``escape`` asks before throwing typed data away.
+
+Invalid input (a bad URL, an impossible date, a non-numeric X account ID, an
+unreadable screenshot path) gets one sentence under its field and the form stays
+open with everything typed.  Screenshots are copied into the case's evidence
+folder only when the entry is saved (:func:`tui.core.attachments.attach`).
+
+The form returns a :class:`FormResult` (or None when cancelled); it never saves
+the case itself: the evidence screen applies the change through the app.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, SelectionList, Static, TextArea
+
+from tui.core.case import CATEGORIES, Attachment, Evidence, Report
+from tui.core.i18n import t
+from tui.core.platforms import PLATFORMS, PostInfo, UrlError, check_account_id, parse_url
+from tui.core.text import one_line, visible
+from tui.core.timeparse import TimeParseError, format_datetime, parse_datetime
+from tui.screens.evidence_dialogs import ConfirmDialog, FilePicker, PathSuggester, plain
+from tui.widgets.evidence_rows import category_label
+from tui.widgets.status import KeysFooter
+
+if TYPE_CHECKING:
+    from tui.core.store import CaseFile
+
+FAT_LIMIT = 4 * 1024**3 - 1
+"""Largest file a FAT32 stick can hold."""
+
+FORM_REPORT_PLACES: tuple[str, ...] = ("platform", "pharos", "police")
+"""Where an entry may already have been reported, one line each in the form."""
+
+
+@dataclass
+class FormResult:
+    """What the form produced: the entry to store (with its new attachments)."""
+
+    entry: Evidence
+
+
+def check_file(path: Path, lang: str) -> str | None:
+    """None when ``path`` can be attached, else one sentence saying why not."""
+    try:
+        if not path.exists():
+            return t("evidence.shot.missing", lang, path=str(path))
+        if not path.is_file():
+            return t("evidence.shot.not-file", lang, path=str(path))
+        size = path.stat().st_size
+        if not os.access(path, os.R_OK):
+            return t("evidence.shot.unreadable", lang, path=str(path))
+    except OSError:
+        return t("evidence.shot.unreadable", lang, path=str(path))
+    if size > FAT_LIMIT:
+        return t("evidence.shot.too-big", lang, path=str(path))
+    return None
+
+
+def attach_files(casefile: CaseFile, entry: Evidence, paths: list[Path]) -> Evidence:
+    """``entry`` with ``paths`` copied into the evidence folder and listed as attachments.
+
+    Raises :class:`tui.core.attachments.AttachError` for a file that cannot be
+    attached; files already copied stay in the evidence folder (harmless, and
+    reused by hash next time).
+    """
+    from tui.core.attachments import attach
+
+    attachments: list[Attachment] = list(entry.attachments)
+    for path in paths:
+        draft = replace(entry, attachments=list(attachments))
+        attachment = attach(casefile, draft, path)
+        if all(a.path != attachment.path for a in attachments):
+            attachments.append(attachment)
+    return replace(entry, attachments=attachments)
+
+
+class EvidenceForm(ModalScreen[FormResult | None]):
+    """Add or edit one entry (see the module docstring for the keys)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "evidence.key.save", priority=True, id="evidence-form-save"),
+        Binding("escape", "cancel", "evidence.key.cancel", id="evidence-form-cancel"),
+        Binding("ctrl+o", "browse", "evidence.key.browse", id="evidence-form-browse"),
+    ]
+
+    def __init__(
+        self,
+        entry: Evidence,
+        *,
+        is_new: bool,
+        timezone: str,
+        lang: str,
+        casefile: CaseFile | None,
+        draft: dict[str, Any] | None = None,
+        keep_draft: Callable[[Evidence, dict[str, Any]], None] | None = None,
+    ) -> None:
+        super().__init__(id="evidence-form")
+        self.draft = draft
+        """Values typed in an earlier form that was closed without a decision (restored)."""
+        self.keep_draft = keep_draft
+        """Called with the typed values if the form is closed by leaving the area (f2, f4)."""
+        self._decided = False
+        self._latest: dict[str, Any] | None = None
+        self.entry = entry
+        self.is_new = is_new
+        self.tz = timezone
+        self.lang = lang
+        self.casefile = casefile
+        self.pending: list[Path] = []
+        """Screenshots chosen in this form, copied in when it is saved."""
+        self._info: PostInfo | None = None
+        # What the form filled in by itself, so typing over it is noticed and kept.
+        self._auto: dict[str, str] = {}
+        self._auto_time: datetime | None = entry.posted_at
+        self._auto_time_source: str = entry.posted_at_source
+        self._auto_time_text = self._fmt(entry.posted_at) if entry.posted_at else ""
+        self._initial: dict[str, Any] = {}
+        self._originals: dict[str, tuple[str, str]] = {}
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _fmt(self, when: datetime | None) -> str:
+        return format_datetime(when, self.tz, self.lang) if when is not None else ""
+
+    def _tr(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def _label(self, key: str) -> Static:
+        return Static(plain(self._tr(key)), classes="field-label")
+
+    def _note(self, id: str) -> Static:
+        return Static("", id=id, classes="field-note")
+
+    def _set_note(self, id: str, text: str, *, error: bool = False) -> None:
+        note = self.query_one(f"#{id}", Static)
+        note.update(plain(one_line(text, 400)) if text else "")
+        note.set_class(error, "-error")
+
+    def _shown(self, id: str, original: str) -> str:
+        """What a field shows for a stored value: control codes made visible.
+
+        Input and TextArea would send ESC or bidi characters to the terminal as they
+        are; the field shows the visible form, and :meth:`_typed` gives the stored
+        value back untouched as long as the field was not changed.
+        """
+        shown = one_line(original) if id not in ("content", "notes") else visible(original)
+        self._originals[id] = (shown, original)
+        return shown
+
+    def _typed(self, id: str, *, strip: bool = True) -> str:
+        """A text field's value: the stored original if unchanged, else what was typed."""
+        widget = self.query_one(f"#{id}")
+        current = widget.text if isinstance(widget, TextArea) else getattr(widget, "value", "")
+        shown, original = self._originals.get(id, (None, ""))
+        if current == shown:
+            return original
+        return current.strip() if strip else current
+
+    @on(Input.Changed)
+    def _keep_input_visible(self, event: Input.Changed) -> None:
+        # A paste may carry control codes: they are kept, as visible markers.
+        if event.value and one_line(event.value) != event.value:
+            event.input.value = one_line(event.value)
+
+    @on(TextArea.Changed)
+    def _keep_text_visible(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        if text and visible(text) != text:
+            event.text_area.text = visible(text)
+
+    def _value(self, id: str) -> str:
+        return self.query_one(f"#{id}", Input).value
+
+    def _set_value(self, id: str, value: str) -> None:
+        self.query_one(f"#{id}", Input).value = value
+
+    def _report(self, place: str) -> Report | None:
+        for report in self.entry.reports:
+            if report.place == place:
+                return report
+        return None
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        entry = self.entry
+        title = "evidence.form.title-new" if self.is_new else "evidence.form.title-edit"
+        platforms: list[tuple[Text, str]] = [(Text(name), key) for key, name in PLATFORMS.items()]
+        platforms.append((Text(self._tr("evidence.form.platform-other")), ""))
+        if entry.platform and entry.platform not in PLATFORMS:
+            platforms.append((Text(one_line(entry.platform, 40)), entry.platform))
+        with VerticalScroll(id="form-body"):
+            yield Static(plain(self._tr(title, id=entry.id)), classes="form-title")
+            yield self._label("evidence.field.url")
+            yield Input(
+                self._shown("url", entry.url_original or entry.url),
+                id="url",
+                placeholder=self._tr("evidence.field.url-placeholder"),
+                compact=True,
+            )
+            yield self._note("url-note")
+            with Horizontal(classes="form-row"):
+                with Vertical(classes="form-cell"):
+                    yield self._label("evidence.field.platform")
+                    yield Select(
+                        platforms,
+                        id="platform",
+                        allow_blank=False,
+                        value=entry.platform,
+                        compact=True,
+                    )
+                with Vertical(classes="form-cell"):
+                    yield self._label("evidence.field.post-id")
+                    yield Input(self._shown("post-id", entry.post_id), id="post-id", compact=True)
+            yield self._label("evidence.field.posted-at")
+            yield Input(
+                self._auto_time_text,
+                id="posted-at",
+                placeholder=self._tr("evidence.field.posted-at-placeholder"),
+                compact=True,
+            )
+            yield self._note("posted-at-note")
+            with Horizontal(classes="form-row"):
+                with Vertical(classes="form-cell"):
+                    yield self._label("evidence.field.account-id")
+                    yield Input(
+                        self._shown("account-id", entry.account_id), id="account-id", compact=True
+                    )
+                with Vertical(classes="form-cell"):
+                    yield self._label("evidence.field.handle")
+                    yield Input(
+                        self._shown("handle", entry.account_handle),
+                        id="handle",
+                        placeholder="@",
+                        compact=True,
+                    )
+            yield self._note("account-id-note")
+            yield self._label("evidence.field.content")
+            yield TextArea(self._shown("content", entry.content), id="content", soft_wrap=True)
+            yield self._label("evidence.field.categories")
+            yield SelectionList[str](
+                *[(category_label(c, self.lang), c, c in entry.categories) for c in CATEGORIES],
+                id="categories",
+            )
+            yield self._label("evidence.field.screenshots")
+            yield Static("", id="shots-list", classes="field-note")
+            yield Input(
+                "",
+                id="shot-path",
+                suggester=PathSuggester(),
+                placeholder=self._tr("evidence.field.shot-placeholder"),
+                compact=True,
+            )
+            yield self._note("shot-note")
+            yield self._label("evidence.field.notes")
+            yield TextArea(self._shown("notes", entry.notes), id="notes", soft_wrap=True)
+            yield self._label("evidence.field.reports")
+            for place in FORM_REPORT_PLACES:
+                report = self._report(place)
+                with Horizontal(classes="form-row report-row"):
+                    yield Static(
+                        plain(self._tr(f"evidence.report.{place}")), classes="report-place"
+                    )
+                    yield Input(
+                        self._fmt(report.date) if report and report.date else "",
+                        id=f"report-{place}-date",
+                        placeholder=self._tr("evidence.field.report-date"),
+                        compact=True,
+                    )
+                    yield Input(
+                        self._shown(f"report-{place}-ref", report.reference if report else ""),
+                        id=f"report-{place}-ref",
+                        placeholder=self._tr("evidence.field.report-ref"),
+                        compact=True,
+                    )
+                yield self._note(f"report-{place}-note")
+            yield Static(plain(self._tr("evidence.form.keys")), classes="form-keys")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self._show_shots()
+        self._show_time_note()
+        if self.entry.url or self.entry.url_original:
+            try:
+                self._info = parse_url(self.entry.url_original or self.entry.url, lang=self.lang)
+            except UrlError:
+                self._info = None
+        self._initial = self._values()
+        if self.draft:
+            self._restore(self.draft)
+        self.query_one("#url", Input).focus()
+
+    # -- drafts: leaving the area (f2, f4) must not lose what was typed --------------------
+
+    def _auto_state(self) -> dict[str, Any]:
+        return {
+            "auto": dict(self._auto),
+            "time": self._auto_time,
+            "time_source": self._auto_time_source,
+            "time_text": self._auto_time_text,
+            "originals": dict(self._originals),
+        }
+
+    def _restore(self, draft: dict[str, Any]) -> None:
+        state = draft.get("_state", {})
+        self._auto = dict(state.get("auto", {}))
+        self._auto_time = state.get("time", self._auto_time)
+        self._auto_time_source = state.get("time_source", self._auto_time_source)
+        self._auto_time_text = state.get("time_text", self._auto_time_text)
+        for widget in self.query(Input):
+            if widget.id in draft:
+                widget.value = draft[widget.id]
+        self.query_one("#content", TextArea).text = draft.get("content", "")
+        self.query_one("#notes", TextArea).text = draft.get("notes", "")
+        categories = self.query_one("#categories", SelectionList)
+        categories.deselect_all()
+        for value in draft.get("categories", []):
+            categories.select(value)
+        if draft.get("platform") is not None:
+            self.query_one("#platform", Select).value = draft["platform"]
+        self.pending = list(draft.get("pending", []))
+        self._show_shots()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _remember_typing(self) -> None:
+        if self.is_mounted and self._initial:
+            self._latest = self._values()
+
+    def on_unmount(self) -> None:
+        """Closed without save or cancel (the area was left): hand the typed values back."""
+        if self._decided or self.keep_draft is None or self._latest is None:
+            return
+        if self._latest != self._initial:
+            self.keep_draft(self.entry, {**self._latest, "_state": self._auto_state()})
+
+    def dismiss(self, result: FormResult | None = None) -> Any:
+        """Close with a decision (saved or cancelled): no draft is kept."""
+        self._decided = True
+        return super().dismiss(result)
+
+    def _values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            widget.id: widget.value for widget in self.query(Input) if widget.id
+        }
+        values["content"] = self.query_one("#content", TextArea).text
+        values["notes"] = self.query_one("#notes", TextArea).text
+        values["categories"] = sorted(self.query_one("#categories", SelectionList).selected)
+        values["platform"] = self.query_one("#platform", Select).value
+        values["pending"] = list(self.pending)
+        return values
+
+    def is_dirty(self) -> bool:
+        """True when something was typed or chosen since the form opened."""
+        return self._values() != self._initial
+
+    # -- reacting to typing ----------------------------------------------------------
+
+    def _autofill(self, id: str, value: str) -> None:
+        """Fill a field from the URL unless the person typed something else in it."""
+        current = self._value(id)
+        if not current or current == self._auto.get(id):
+            self._set_value(id, value)
+            self._auto[id] = value
+
+    @on(Input.Changed, "#url")
+    def url_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            self._info = None
+            self._set_note("url-note", "")
+            return
+        try:
+            info = parse_url(text, lang=self.lang)
+        except UrlError as error:
+            self._info = None
+            self._set_note("url-note", str(error), error=True)
+            return
+        self._info = info
+        # Opening the form on an existing entry must not overwrite what was recorded:
+        # fields follow the URL only once the person changes it.
+        if text != (self.entry.url_original or self.entry.url).strip():
+            self._fill_from(info)
+        self._set_note("url-note", self._describe(info))
+        self._show_time_note()
+
+    def _fill_from(self, info: PostInfo) -> None:
+        if info.platform:
+            self.query_one("#platform", Select).value = info.platform
+        if info.post_id:
+            self._autofill("post-id", info.post_id)
+        if info.handle:
+            self._autofill("handle", info.handle)
+        if info.account_id:
+            self._autofill("account-id", info.account_id)
+        if info.posted_at is not None:
+            current = self._value("posted-at")
+            if not current or current == self._auto_time_text:
+                self._auto_time = info.posted_at
+                self._auto_time_source = info.posted_at_source or "post-id"
+                self._auto_time_text = self._fmt(info.posted_at)
+                self._set_value("posted-at", self._auto_time_text)
+
+    def _describe(self, info: PostInfo) -> str:
+        parts = [PLATFORMS.get(info.platform, self._tr("evidence.form.platform-other"))]
+        if info.post_id:
+            parts.append(self._tr("evidence.form.post", id=info.post_id))
+        if info.handle:
+            parts.append("@" + info.handle)
+        note = " · ".join(parts)
+        if info.warning:
+            note += " — " + info.warning
+        return note
+
+    @on(Input.Changed, "#posted-at")
+    def time_changed(self, event: Input.Changed) -> None:
+        self._show_time_note()
+
+    def _show_time_note(self) -> None:
+        text = self._value("posted-at").strip() if self.is_mounted else ""
+        if not text:
+            self._set_note("posted-at-note", self._tr("evidence.time.empty"))
+            return
+        if text == self._auto_time_text and self._auto_time is not None:
+            source = self._auto_time_source or "typed"
+            exact = format_datetime(self._auto_time, self.tz, self.lang, seconds=True)
+            self._set_note(
+                "posted-at-note",
+                self._tr(f"evidence.time.source.{source or 'typed'}")
+                + " — "
+                + self._tr("evidence.time.suggestion", exact=exact, zone=self.tz),
+            )
+            return
+        try:
+            when = parse_datetime(text, self.tz, lang=self.lang)
+        except (TimeParseError, ValueError) as error:
+            self._set_note("posted-at-note", str(error), error=True)
+            return
+        self._set_note(
+            "posted-at-note",
+            self._tr("evidence.time.typed", when=format_datetime(when, self.tz, self.lang)),
+        )
+
+    @on(Input.Changed, "#account-id")
+    @on(Select.Changed, "#platform")
+    def account_changed(self) -> None:
+        problem = check_account_id(self._platform(), self._value("account-id").strip(), self.lang)
+        self._set_note("account-id-note", problem or "", error=problem is not None)
+
+    def _platform(self) -> str:
+        value = self.query_one("#platform", Select).value
+        return value if isinstance(value, str) else ""
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on (as tab does); in the screenshot path it adds the file."""
+        event.stop()
+        if event.input.id == "shot-path":
+            self._add_path(event.value)
+            return
+        self.focus_next()
+
+    def _add_path(self, value: str) -> bool:
+        text = value.strip()
+        if not text:
+            return True
+        path = Path(os.path.expanduser(text))
+        problem = check_file(path, self.lang)
+        if problem:
+            self._set_note("shot-note", problem, error=True)
+            return False
+        if path not in self.pending:
+            self.pending.append(path)
+        self._set_value("shot-path", "")
+        self._set_note("shot-note", "")
+        self._show_shots()
+        return True
+
+    def _show_shots(self) -> None:
+        names = [one_line(a.original_name or a.path, 60) for a in self.entry.attachments]
+        pending = self._tr("evidence.shot.pending")
+        names += [f"{one_line(p.name, 60)} {pending}" for p in self.pending]
+        text = ", ".join(names) if names else self._tr("evidence.shot.none")
+        self.query_one("#shots-list", Static).update(plain(text))
+
+    def action_browse(self) -> None:
+        """Pick a screenshot with the keyboard file browser."""
+        typed = self._value("shot-path").strip()
+        start = Path(os.path.expanduser(typed)) if typed else Path.cwd()
+        if not start.is_dir():
+            start = start.parent if start.parent.is_dir() else Path.cwd()
+
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self._add_path(str(path))
+            self.query_one("#shot-path", Input).focus()
+
+        self.app.push_screen(FilePicker(start, folder=False, lang=self.lang), picked)
+
+    # -- saving ------------------------------------------------------------------------
+
+    def _fail(self, note: str, message: str, focus: str) -> None:
+        self._set_note(note, message, error=True)
+        widget = self.query_one(f"#{focus}")
+        widget.focus()
+        widget.scroll_visible(animate=False)
+
+    def build(self) -> Evidence | None:
+        """The entry as typed, or None after pointing at the first invalid field."""
+        entry = self.entry
+        url_text = self._typed("url")
+        url, url_original = entry.url, entry.url_original
+        if url_text != (entry.url_original or entry.url):
+            url, url_original = "", ""
+            if url_text:
+                try:
+                    info = parse_url(url_text, lang=self.lang)
+                except UrlError as error:
+                    self._fail("url-note", str(error), "url")
+                    return None
+                url, url_original = info.url, info.url_original
+        time_text = self._value("posted-at").strip()
+        posted_at: datetime | None = None
+        source = ""
+        if time_text:
+            if time_text == self._auto_time_text and self._auto_time is not None:
+                posted_at, source = self._auto_time, self._auto_time_source or "typed"
+            else:
+                try:
+                    posted_at = parse_datetime(time_text, self.tz, lang=self.lang)
+                except (TimeParseError, ValueError) as error:
+                    self._fail("posted-at-note", str(error), "posted-at")
+                    return None
+                source = "typed"
+        platform = self._platform()
+        account_id = self._typed("account-id")
+        problem = check_account_id(platform, account_id, self.lang)
+        if problem:
+            self._fail("account-id-note", problem, "account-id")
+            return None
+        reports = [r for r in entry.reports if r.place not in FORM_REPORT_PLACES]
+        for place in FORM_REPORT_PLACES:
+            date_text = self._value(f"report-{place}-date").strip()
+            reference = self._typed(f"report-{place}-ref")
+            if not date_text and not reference:
+                continue
+            old = self._report(place)
+            date = None
+            if date_text:
+                if old is not None and old.date is not None and date_text == self._fmt(old.date):
+                    date = old.date
+                else:
+                    try:
+                        date = parse_datetime(date_text, self.tz, lang=self.lang)
+                    except (TimeParseError, ValueError) as error:
+                        self._fail(f"report-{place}-note", str(error), f"report-{place}-date")
+                        return None
+            reports.append(Report(place=place, date=date, reference=reference))
+        if not self._add_path(self._value("shot-path")):
+            self.query_one("#shot-path").focus()
+            return None
+        handle = self._typed("handle")
+        if handle != entry.account_handle:
+            handle = handle.removeprefix("@")
+        categories = list(self.query_one("#categories", SelectionList).selected)
+        categories += [c for c in entry.categories if c not in CATEGORIES]
+        return replace(
+            entry,
+            url=url,
+            url_original=url_original,
+            platform=platform,
+            post_id=self._typed("post-id"),
+            account_handle=handle,
+            account_id=account_id,
+            posted_at=posted_at,
+            posted_at_source=source if posted_at is not None else "",  # type: ignore[arg-type]
+            content=self._typed("content", strip=False),
+            categories=[c for c in CATEGORIES if c in categories]
+            + [c for c in categories if c not in CATEGORIES],
+            notes=self._typed("notes", strip=False),
+            reports=reports,
+            attachments=list(entry.attachments),
+        )
+
+    def action_save(self) -> None:
+        """Check every field; save (and copy screenshots in) or point at the problem."""
+        entry = self.build()
+        if entry is None:
+            return
+        if self.pending:
+            if self.casefile is None:
+                self._fail("shot-note", self._tr("evidence.shot.no-case"), "shot-path")
+                return
+            try:
+                entry = attach_files(self.casefile, entry, self.pending)
+            except Exception as error:  # AttachError, OSError: one sentence next to the field
+                self._fail("shot-note", str(error), "shot-path")
+                return
+        self.dismiss(FormResult(entry))
+
+    def action_cancel(self) -> None:
+        """Close without saving; asks first when something was typed."""
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(self._tr("evidence.confirm.discard"), lang=self.lang), answered
+        )

@@ -1,0 +1,343 @@
+"""What the evidence table shows, computed from the case without any Textual import.
+
+The evidence table must stay fast at 10,000 entries and more, so everything it needs
+per entry is computed lazily and cached by the identity of the :class:`Evidence`
+object: edits replace an entry object (``dataclasses.replace``) instead of mutating
+it, so a changed entry is simply a new key and nothing else has to be invalidated.
+
+* :class:`EvidenceRows` keeps one :class:`RowInfo` per entry, and builds the
+  filtered, sorted list of entries the table shows.
+* :func:`group_accounts` groups entries by account for the accounts view.
+* :func:`short_url` shortens a URL to "host…tail" for a narrow cell.
+
+Every string here is plain text made safe for one terminal line by
+:func:`tui.core.text.one_line`; the widgets turn it into segments, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from tui.core.case import CATEGORIES, Evidence
+from tui.core.i18n import t
+from tui.core.text import one_line
+
+SORT_KEYS: tuple[str, ...] = ("date", "account", "platform")
+"""The orders the table cycles through (date first: a chronology is what a complaint needs)."""
+
+TIME_MARKS: dict[str, str] = {
+    "post-id": "#",
+    "typed": "*",
+    "file-metadata": "+",
+    "file-name": "+",
+    "capture": "^",
+}
+"""One character after each time in the table, saying where the time came from.
+
+ASCII on purpose: symbols such as ✎ are drawn two cells wide by some fonts and
+would push the rest of the row out of its columns.  The detail pane under the
+table says the source in words."""
+
+_FAR_FUTURE = float("inf")
+
+
+def time_mark(source: str, has_time: bool) -> str:
+    """The one-character mark for a time source (``?`` for a time of unknown origin)."""
+    if not has_time:
+        return " "
+    return TIME_MARKS.get(source, "?")
+
+
+def short_url(url: str, width: int) -> str:
+    """A URL cut to ``width`` characters keeping what identifies it: host and tail.
+
+    ``https://x.com/someone/status/1382350606417817604`` in 24 characters becomes
+    ``x.com…/1382350606417817604``-like text: the scheme and ``www.`` are dropped first,
+    then the middle of the path.
+    """
+    if width <= 0:
+        return ""
+    text = one_line(url, 2048)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = None
+    if parts is not None and parts.netloc:
+        host = parts.netloc.removeprefix("www.")
+        rest = parts.path.rstrip("/")
+        if parts.query:
+            rest += "?" + parts.query
+        text = host + rest
+    if len(text) <= width:
+        return text
+    host_part, slash, _tail = text.partition("/")
+    if not slash or len(host_part) + 2 >= width:
+        return text[: width - 1] + "…"
+    keep = width - len(host_part) - 1
+    return host_part + "…" + text[-keep:] if keep > 0 else host_part[: width - 1] + "…"
+
+
+def category_label(category: str, lang: str) -> str:
+    """A category's name in ``lang`` (unknown categories show as stored)."""
+    if category in CATEGORIES:
+        return t(f"evidence.category.{category}", lang)
+    return category
+
+
+SHORT_PLATFORM_NAMES: dict[str, str] = {"x": "X"}
+"""Names shortened for a narrow column ("X (Twitter)" does not fit in 9 cells)."""
+
+
+def platform_label(platform: str, names: dict[str, str]) -> str:
+    """A platform's display name for a table cell (unknown ids show as stored)."""
+    return SHORT_PLATFORM_NAMES.get(platform) or names.get(platform, platform)
+
+
+def entry_time(entry: Evidence) -> datetime | None:
+    """The time a row shows: publication if known, else when it was observed."""
+    return entry.posted_at or entry.observed_at
+
+
+def _category_words() -> dict[str, str]:
+    """Each category with its names in every language, for filtering ("menace" finds threats)."""
+    return {c: f"{c} {category_label(c, 'fr')} {category_label(c, 'en')}" for c in CATEGORIES}
+
+
+def _time_key(entry: Evidence) -> float:
+    when = entry_time(entry)
+    return when.timestamp() if when is not None else _FAR_FUTURE
+
+
+@dataclass
+class RowInfo:
+    """Cached, derived data for one entry (keyed by the entry object's identity)."""
+
+    entry: Evidence
+    _search: str | None = None
+    _keys: dict[str, tuple[object, ...]] = field(default_factory=dict)
+
+    def sort_key(self, sort: str) -> tuple[object, ...]:
+        """The entry's place in one of the :data:`SORT_KEYS` orders (computed once)."""
+        key = self._keys.get(sort)
+        if key is None:
+            entry = self.entry
+            if sort == "account":
+                key = (
+                    entry.account_id == "" and entry.account_handle == "",
+                    entry.account_id or "~" + entry.account_handle.lower(),
+                    _time_key(entry),
+                    entry.id,
+                )
+            elif sort == "platform":
+                key = (entry.platform == "", entry.platform, _time_key(entry), entry.id)
+            else:
+                key = (_time_key(entry), entry.id)
+            self._keys[sort] = key
+        return key
+
+    def search_text(self, names: dict[str, str], categories: dict[str, str]) -> str:
+        """Everything one might filter on, lowercase, computed once per entry."""
+        if self._search is None:
+            entry = self.entry
+            cats = " ".join(categories.get(c, c) for c in entry.categories)
+            self._search = "\n".join(
+                (
+                    entry.id,
+                    entry.url,
+                    entry.url_original,
+                    entry.platform,
+                    platform_label(entry.platform, names),
+                    entry.post_id,
+                    "@" + entry.account_handle if entry.account_handle else "",
+                    entry.account_id,
+                    cats,
+                    entry.content,
+                    entry.notes,
+                    " ".join(a.original_name for a in entry.attachments),
+                    " ".join(f"{r.place} {r.reference}" for r in entry.reports),
+                )
+            ).lower()
+        return self._search
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a virtual table: a key, a header message key and a width rule."""
+
+    key: str
+    width: int
+    """Fixed width in cells, or the minimum width when ``flex`` is set."""
+    flex: int = 0
+    """Share of the remaining width (0: fixed)."""
+
+
+def layout(columns: Sequence[Column], total: int, gap: int = 1) -> list[int]:
+    """Widths for ``columns`` in ``total`` cells: fixed ones first, the rest shared by flex.
+
+    Never returns negative widths; when the table is narrower than the fixed columns,
+    the flexible ones get their minimum and the line is cropped at the right.
+    """
+    fixed = sum(c.width for c in columns) + gap * max(len(columns) - 1, 0)
+    spare = max(total - fixed, 0)
+    flex_total = sum(c.flex for c in columns)
+    widths = []
+    given = 0
+    flex_seen = 0
+    for column in columns:
+        if column.flex and flex_total:
+            flex_seen += column.flex
+            # Integer shares that add up exactly to `spare`.
+            share = spare * flex_seen // flex_total - given
+            given += share
+            widths.append(column.width + share)
+        else:
+            widths.append(column.width)
+    return widths
+
+
+@dataclass
+class AccountSummary:
+    """All entries of one account, for the accounts view."""
+
+    key: str
+    """The account ID, or ``@handle`` for entries without an ID."""
+    platform: str
+    account_id: str
+    handles: list[str]
+    """Every handle seen for this account, in order of first appearance."""
+    count: int
+    first: datetime | None
+    last: datetime | None
+    ids: list[str]
+    """The IDs of the entries, in case order."""
+
+
+def group_accounts(entries: Iterable[Evidence]) -> list[AccountSummary]:
+    """Group entries by (platform, account ID): the ID is stable, handles change.
+
+    Entries without an account ID are grouped by handle (so they are still counted)
+    and entries with neither are left out.  Sorted by count, most first.
+    """
+    groups: dict[tuple[str, str], AccountSummary] = {}
+    for entry in entries:
+        if entry.account_id:
+            key = (entry.platform, entry.account_id)
+        elif entry.account_handle:
+            key = (entry.platform, "@" + entry.account_handle.lower())
+        else:
+            continue
+        when = entry_time(entry)
+        summary = groups.get(key)
+        if summary is None:
+            summary = AccountSummary(
+                key=key[1],
+                platform=entry.platform,
+                account_id=entry.account_id,
+                handles=[],
+                count=0,
+                first=None,
+                last=None,
+                ids=[],
+            )
+            groups[key] = summary
+        summary.count += 1
+        summary.ids.append(entry.id)
+        if entry.account_handle and entry.account_handle not in summary.handles:
+            summary.handles.append(entry.account_handle)
+        if when is not None:
+            if summary.first is None or when < summary.first:
+                summary.first = when
+            if summary.last is None or when > summary.last:
+                summary.last = when
+    return sorted(groups.values(), key=lambda s: (-s.count, s.platform, s.key))
+
+
+class EvidenceRows:
+    """The entries the table shows, in order, with a cache of derived data per entry."""
+
+    def __init__(self, lang: str, names: dict[str, str]) -> None:
+        self.lang = lang
+        self.names = names
+        self._info: dict[int, RowInfo] = {}
+        self.shown: list[Evidence] = []
+        """The entries currently shown (filtered and sorted)."""
+        self.total = 0
+        self.sort = SORT_KEYS[0]
+        self.filter = ""
+        self._categories = _category_words()
+        self._version: object = None
+        self._sorted_by = ""
+        self._filtered_by = ""
+
+    def info(self, entry: Evidence) -> RowInfo:
+        """The cached derived data for ``entry`` (created on first use)."""
+        info = self._info.get(id(entry))
+        if info is None or info.entry is not entry:
+            info = RowInfo(entry)
+            self._info[id(entry)] = info
+        return info
+
+    def rebuild(self, entries: Sequence[Evidence], version: object = None) -> None:
+        """Recompute :attr:`shown` from the case's entries, the filter and the sort.
+
+        ``version`` changes whenever the entries changed.  When it did not and the
+        filter only grew (one more letter typed), only the rows already shown are
+        searched again: typing stays fast on 50,000 entries.
+        """
+        terms = self.filter.lower().split()
+        refine = (
+            version is not None
+            and version == self._version
+            and self.sort == self._sorted_by
+            and bool(self._filtered_by)
+            and self.filter.lower().startswith(self._filtered_by)
+        )
+        self._version, self._sorted_by, self._filtered_by = version, self.sort, self.filter.lower()
+        self.total = len(entries)
+        info = self.info
+        names, categories = self.names, self._categories
+        if refine:
+            self.shown = [
+                e
+                for e in self.shown
+                if all(term in info(e).search_text(names, categories) for term in terms)
+            ]
+            return
+        # Forget cached rows of entries that are gone (edited or deleted) so memory
+        # does not grow with every edit.
+        if len(self._info) > 2 * len(entries) + 64:
+            alive = {id(e) for e in entries}
+            self._info = {k: v for k, v in self._info.items() if k in alive}
+        if terms:
+            chosen = [
+                e
+                for e in entries
+                if all(term in info(e).search_text(names, categories) for term in terms)
+            ]
+        else:
+            chosen = list(entries)
+        sort = self.sort
+        chosen.sort(key=lambda e: info(e).sort_key(sort))
+        self.shown = chosen
+
+    def warm(self, entries: Sequence[Evidence], start: int, count: int) -> int:
+        """Compute the search text of ``count`` entries from ``start``; returns the next start.
+
+        Called in small slices while the person looks at the table, so that the first
+        filter keystroke on 10,000 entries does not have to compute them all.
+        """
+        names, categories = self.names, self._categories
+        end = min(start + count, len(entries))
+        for index in range(start, end):
+            self.info(entries[index]).search_text(names, categories)
+        return end
+
+    def index_of(self, evidence_id: str) -> int | None:
+        """Position of an entry among the shown ones, or None."""
+        for index, entry in enumerate(self.shown):
+            if entry.id == evidence_id:
+                return index
+        return None
