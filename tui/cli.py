@@ -354,6 +354,40 @@ def _route(argv: list[str]) -> list[str]:
     return [_OPEN, *argv]
 
 
+def _plain_open(argv: list[str]) -> argparse.Namespace | None:
+    """``abri [CASE] [--lang L] [--theme NAME]`` read without building the parser.
+
+    What the parser would give for it, or None for anything else (a command, help,
+    ``--``, an option it would reject...), which then goes through the parser.  The
+    translated parser, with every command's help, takes longer to build than the
+    rest of the start-up before the app; opening a case needs none of it.
+    """
+    if _route(argv)[:1] != [_OPEN]:
+        return None
+    values: dict[str, Any] = {"lang": None, "command": _OPEN, "case": None, "theme": None}
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in _TAKES_VALUE:
+            if index + 1 >= len(argv) or argv[index + 1].startswith("-"):
+                return None
+            name, value = arg, argv[index + 1]
+            index += 2
+        elif arg.startswith(("--lang=", "--theme=")):
+            name, value = arg.split("=", 1)
+            index += 1
+        elif arg.startswith("-") or values["case"] is not None:
+            return None
+        else:
+            values["case"] = Path(arg)
+            index += 1
+            continue
+        if name == "--lang" and value not in LANGUAGES:
+            return None
+        values[name[2:]] = value
+    return argparse.Namespace(**values)
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -970,12 +1004,14 @@ def main(argv: list[str] | None = None) -> int:
     forced = _forced_language(args_list)
     lang = pick_language(forced)
     set_language(lang)
-    parser = build_parser(lang)
-    try:
-        args = parser.parse_args(_route(args_list))
-    except SystemExit as done:
-        code = done.code
-        return code if isinstance(code, int) else (OK if code is None else UNREADABLE)
+    args = _plain_open(args_list)
+    if args is None:
+        parser = build_parser(lang)
+        try:
+            args = parser.parse_args(_route(args_list))
+        except SystemExit as done:
+            code = done.code
+            return code if isinstance(code, int) else (OK if code is None else UNREADABLE)
     case_path = getattr(args, "case", None)
     if forced is None and isinstance(case_path, Path) and args.command != "new":
         # Speak the case's language from the first message, even before it is opened.

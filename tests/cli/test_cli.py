@@ -397,6 +397,41 @@ def test_a_case_path_alone_opens_the_app_and_commands_stay_commands() -> None:
     assert _route(["./new"]) == ["open", "./new"]
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["a.toml"],
+        ["--lang", "fr", "a.toml"],
+        ["a.toml", "--lang=en", "--theme", "abri-light"],
+        ["--theme=", "./new"],
+        ["--lang", "fr", "--lang", "en", ""],
+        ["a", "b"],
+        ["--lang", "de", "a"],
+        ["a", "--help"],
+        ["a", "--version"],
+        ["--", "-a"],
+        ["check", "a"],
+        ["--theme"],
+        ["a", "--theme", "-x"],
+        ["a", "--the", "x"],
+    ],
+)
+def test_opening_a_case_skips_the_parser_but_reads_the_same(argv: list[str]) -> None:
+    """``abri [CASE]`` is read without building the parser (start-up), to the same result."""
+    from tui.cli import _plain_open, _route, build_parser
+
+    try:
+        expected: object = vars(build_parser("en").parse_args(_route(argv)))
+    except SystemExit:
+        expected = None  # help, version or a mistake: left to the parser
+    plain = _plain_open(argv)
+    if plain is not None:
+        assert vars(plain) == expected
+    elif expected is not None:
+        assert expected["command"] != "open" or argv[:1] == ["--"]
+
+
 def test_export_formats_offered_are_the_exporters_formats() -> None:
     from tui.cli import EXPORT_FORMATS
     from tui.export import FORMATS

@@ -15,9 +15,12 @@ import os
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.case import LANGUAGES, Language
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DEFAULT: Language = "en"
 _current: Language | None = None
@@ -30,10 +33,42 @@ def catalog(lang: str) -> dict[str, str]:
     folder = resources.files("tui.content").joinpath(lang, "messages")
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if item.name.endswith(".toml"):
-            data = tomllib.loads(item.read_text(encoding="utf-8"))
-            for key, value in data.items():
-                messages[key] = str(value)
+            messages.update(_read_messages(item))
     return messages
+
+
+def _read_messages(item: Traversable) -> dict[str, str]:
+    data = tomllib.loads(item.read_text(encoding="utf-8"))
+    return {key: str(value) for key, value in data.items()}
+
+
+@cache
+def _area_messages(lang: str, area: str) -> dict[str, str]:
+    """The messages of one area (``<lang>/messages/<area>.toml``), or {} if it has no file.
+
+    Reading one area's file, not the whole catalogue, keeps start-up quick: the
+    app's first screen needs two small files of one language, not all of both.
+    """
+    item = resources.files("tui.content").joinpath(lang, "messages", f"{area}.toml")
+    try:
+        return _read_messages(item)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+
+
+def message(key: str, lang: str) -> str | None:
+    """The text of ``key`` in ``lang`` exactly as written (None if that language lacks it).
+
+    Looked up in the file of the key's area (``"calm.key.skip"`` -> ``calm.toml``),
+    then in the whole catalogue of the language.
+    """
+    area = key.split(".", 1)[0]
+    text = None
+    if area != key and area.isascii() and area.isalpha() and lang in LANGUAGES:
+        text = _area_messages(lang, area).get(key)
+    if text is None and lang in LANGUAGES:
+        text = catalog(lang).get(key)
+    return text
 
 
 def system_language() -> Language:
@@ -75,9 +110,9 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     text, never markup.  An unknown key returns the key itself so a gap is visible
     (and the catalogue test fails).
     """
-    text = catalog(lang or current_language()).get(key)
+    text = message(key, lang or current_language())
     if text is None:
-        text = catalog(DEFAULT).get(key, key)
+        text = message(key, DEFAULT) or key
     if params:
         try:
             return text.format(**params)

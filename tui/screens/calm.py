@@ -20,16 +20,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.strip import Strip
-from textual.widgets import SelectionList, Static
-from textual.widgets.option_list import OptionDoesNotExist
-from textual.widgets.selection_list import Selection
+from textual.widgets import Static
 
 from tui.core.case import Case, StepProgress, StepStatus, now
 from tui.core.content import FINISHED, CalmContent, ContentError, Step, load_calm
@@ -38,7 +34,10 @@ from tui.core.text import one_line
 from tui.widgets.status import KeysFooter, StatusLine
 
 if TYPE_CHECKING:
+    from textual.widgets import SelectionList
+
     from tui.app import AbriApp
+    from tui.widgets.platform_list import PlatformList
 
 WELCOME = ""
 """Position of the welcome page (also the value of ``current_step`` before step one)."""
@@ -62,41 +61,6 @@ def format_day(iso_day: str, lang: str) -> str:
     if lang == "fr" and len(iso_day) == 10:
         return f"{iso_day[8:10]}/{iso_day[5:7]}/{iso_day[0:4]}"
     return iso_day
-
-
-class PlatformList(SelectionList[str]):
-    """The platforms the person is targeted on: space ticks, enter continues.
-
-    ``enter`` is taken back from the option list (which would toggle) so that a
-    person going through the steps with ``enter`` alone is never stuck here.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "select", "calm.key.toggle", id="calm-platform-toggle"),
-        Binding("enter", "screen.step_done", "calm.key.continue", id="calm-platform-continue"),
-        # The list scrolls sideways by default; here left/right move between steps.
-        Binding("left", "screen.step_previous", "calm.key.previous", id="calm-platform-previous"),
-        Binding("right", "screen.step_next", "calm.key.next", id="calm-platform-next"),
-    ]
-
-    def render_line(self, y: int) -> Strip:
-        """The option's line, with the tick mark blank when it is not ticked.
-
-        Textual draws the same mark for both states and tells them apart by colour
-        only, which vanishes with ``NO_COLOR`` or in 16 colours.
-        """
-        strip = super().render_line(y)
-        try:
-            selection = self.get_option_at_index(self.scroll_offset.y + y)
-        except OptionDoesNotExist:
-            return strip
-        if selection.value in self.selected:
-            return strip
-        segments = list(strip)
-        if len(segments) > 1:
-            text, style, control = segments[1]
-            segments[1] = Segment(" " * len(text), style, control)
-        return Strip(segments, strip.cell_length)
 
 
 class StepBody(VerticalScroll, inherit_bindings=False):
@@ -137,6 +101,10 @@ class CalmScreen(Screen[None]):
         """The (lang, ids...) the platform list was last filled for."""
         self._broken = ""
         """Why the content files could not be loaded ("" when they could)."""
+        self._platforms: PlatformList | None = None
+        """The platform picker, created the first time the platforms step is shown."""
+        self._away = False
+        """Another screen was shown over or instead of this one since it was last drawn."""
 
     # --- access to the app ----------------------------------------------------------
 
@@ -186,7 +154,7 @@ class CalmScreen(Screen[None]):
             yield Static(id="calm-title", markup=False)
             yield Static(id="calm-text", markup=False)
             yield Static(id="calm-extra", markup=False)
-            yield PlatformList(id="calm-platforms")
+            # The platform picker (#calm-platforms) comes here, once it is needed.
             yield Static(id="calm-phone", markup=False)
             yield Static(id="calm-why", markup=False)
             yield Static(id="calm-hint", markup=False)
@@ -205,10 +173,16 @@ class CalmScreen(Screen[None]):
             self._at = self._resume_position()
         self.show()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        # Back from the evidence table or export: the platforms may not have changed,
-        # but the title or the language may have; redraw from the case.
-        if self.is_mounted and self.app.screen is self:
+        # Back from the evidence table, export or help: the platforms may not have
+        # changed, but the title or the language may have; redraw from the case.  Not
+        # when the screen was never left (Textual resumes a new mode's screen twice,
+        # right after ``on_mount`` drew it).
+        if self._away and self.is_mounted and self.app.screen is self:
+            self._away = False
             self.show()
 
     def _case_updated(self, _action: str) -> None:
@@ -252,7 +226,8 @@ class CalmScreen(Screen[None]):
             self._put("#calm-text", self._broken)
             self._put("#calm-hint", self.tr("calm.content-error-hint"))
             self._put("#calm-source", "")
-            self.query_one(PlatformList).display = False
+            if self._platforms is not None:
+                self._platforms.display = False
             self.query_one(StepBody).focus()
             self.refresh_bindings()
             return
@@ -262,8 +237,10 @@ class CalmScreen(Screen[None]):
             step = self._step()
         for selector in ("#calm-extra", "#calm-phone", "#calm-why", "#calm-hint", "#calm-source"):
             self._put(selector, "")
-        platforms = self.query_one(PlatformList)
-        platforms.display = step is not None and step.kind == "platforms"
+        on_platforms = step is not None and step.kind == "platforms"
+        platforms = self._platform_list() if on_platforms else self._platforms
+        if platforms is not None:
+            platforms.display = on_platforms
         if self._at == WELCOME:
             self._show_welcome(content)
         elif step is None:
@@ -275,11 +252,24 @@ class CalmScreen(Screen[None]):
         self._show_progress()
         body = self.query_one(StepBody)
         body.scroll_home(animate=False)
-        if platforms.display:
+        if platforms is not None and on_platforms:
             platforms.focus()
         else:
             body.focus()
         self.refresh_bindings()
+
+    def _platform_list(self) -> PlatformList:
+        """The platform picker, mounted after ``#calm-extra`` the first time it is needed.
+
+        The welcome page and most steps never show it: not building it (nor importing
+        Textual's selection list) keeps the first screen quick.
+        """
+        if self._platforms is None:
+            from tui.widgets.platform_list import PlatformList
+
+            self._platforms = PlatformList(id="calm-platforms")
+            self.query_one(StepBody).mount(self._platforms, after="#calm-extra")
+        return self._platforms
 
     def _put(self, selector: str, text: str | Content) -> None:
         widget = self.query_one(selector, Static)
@@ -362,8 +352,10 @@ class CalmScreen(Screen[None]):
         key = (self.lang, *chosen)
         if key == self._platform_options:
             return
+        from textual.widgets.selection_list import Selection
+
         self._platform_options = key
-        widget = self.query_one(PlatformList)
+        widget = self._platform_list()
         highlighted = widget.highlighted
         options = [
             Selection(Content(guide.name), guide.id, guide.id in chosen)
@@ -481,7 +473,7 @@ class CalmScreen(Screen[None]):
     ) -> None:
         """A platform was ticked or unticked: save the choice at once."""
         event.stop()
-        widget = self.query_one(PlatformList)
+        widget = self._platform_list()
         selected = set(widget.selected)
         # In the list's order (the widget's own order is the order of ticking).
         chosen = [

@@ -22,10 +22,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from tui.core.i18n import catalog, t
+from tui.core.i18n import message, t
 from tui.core.text import one_line
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from tui.app import AbriApp
 
 TITLE_LIMIT = 60
@@ -34,7 +36,7 @@ TITLE_LIMIT = 60
 
 def translate(text: str, lang: str) -> str:
     """``text`` translated if it is a message key, else ``text`` unchanged."""
-    if text and "." in text and " " not in text and text in catalog(lang):
+    if text and "." in text and " " not in text and message(text, lang) is not None:
         return t(text, lang)
     return text
 
@@ -107,23 +109,74 @@ class KeysFooter(Footer):
     """Textual's footer with translated key descriptions (message keys are translated).
 
     Compact by default: French labels are longer and every key must fit in 80 columns.
+
+    Drawn with the screen, and redrawn only when the keys it shows change.  Textual's
+    footer draws no key until the screen first reports its keys, then rebuilds every
+    key each time the screen's keys *may* have changed (every focus change, every
+    step), one refresh later: the first screen was drawn twice, the second time
+    with its keys.  Here the keys are drawn at once; a burst of changes is looked
+    at once, and the keys are rebuilt only if what they show differs.  The keys get
+    their ``-compact`` class before they are mounted (Textual adds it afterwards,
+    restyling the footer once per key).
     """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
+        # The screen's keys are known when the footer is composed (with the screen).
+        self.set_reactive(Footer._bindings_ready, True)
+        self._redraw_pending = False
+        self._drawn: tuple[object, ...] | None = None
+        """What the keys showed when last composed (see ``_shown``)."""
 
     def compose(self) -> ComposeResult:
+        self._drawn = self._shown()
         lang = getattr(self.app, "lang", "en")
         for widget in super().compose():
-            self._translate(widget, lang)
+            self._prepare(widget, lang)
             yield widget
 
-    def _translate(self, widget: Widget, lang: str) -> None:
+    def _shown(self) -> tuple[object, ...]:
+        """Everything the keys show: the screen's visible keys, the palette key, language."""
+        active = self.screen.active_bindings
+        keys = tuple(
+            (key, item.binding, item.enabled, item.tooltip)
+            for key, item in active.items()
+            if item.binding.show
+        )
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        palette_key = None
+        if palette is not None and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette_key = (palette.binding, palette.enabled, palette.tooltip)
+        return (getattr(self.app, "lang", "en"), self.compact, keys, palette_key)
+
+    def _prepare(self, widget: Widget, lang: str) -> None:
         if isinstance(widget, FooterKey):
             widget.description = translate(widget.description, lang)
             if widget.tooltip and isinstance(widget.tooltip, str):
                 widget.tooltip = translate(widget.tooltip, lang)
+            # The keys follow the footer's ``compact`` (data-bound); the palette key stays
+            # compact (Textual's default).
+            if self.compact or widget.has_class("-command-palette"):
+                widget.add_class("-compact", update=False)
         children: Iterable[Widget] = getattr(widget, "_pending_children", ())
         for child in children:
-            self._translate(child, lang)
+            self._prepare(child, lang)
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """The screen's keys may have changed: look once this burst of changes is over.
+
+        Same conditions as Textual's ``Footer.bindings_changed``.
+        """
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw)
+
+    async def _redraw(self) -> None:
+        self._redraw_pending = False
+        if not self.is_attached or self._shown() == self._drawn:
+            return
+        await self.recompose()
