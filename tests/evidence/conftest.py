@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import tomllib
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -18,16 +16,6 @@ from tui.core.store import CaseFile
 FIXED_NOW = datetime(2026, 11, 23, 14, 32, tzinfo=timezone(timedelta(hours=1)))
 SIZE = (80, 24)
 X_URL = "https://x.com/someone/status/1382350606417817604"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests with asyncio.run (no async plugin is installed)."""
-    if inspect.iscoroutinefunction(pyfuncitem.obj):
-        names = pyfuncitem._fixtureinfo.argnames
-        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
-        return True
-    return None
 
 
 @pytest.fixture(autouse=True)
