@@ -20,7 +20,10 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Byte-compile first: with PYTHONDONTWRITEBYTECODE set, start-up figures would
+# otherwise include compiling every module on every run.
 bench: $(STAMP) browser
+	$(BIN)/python -m compileall -q tui bench >/dev/null
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # A headless Chromium for PDF export and page capture (Playwright's own download
