@@ -259,7 +259,9 @@ def _rows(figures: dict[str, Any]) -> list[Row]:
             figures["open"],
             figures["tomllib"],
             "tomllib.loads",
-            max_ratio=1.5 if n <= 10_000 else None,
+            # The budget is DESIGN.md's, stated for 10,000 entries: at 1,000 the fixed
+            # start-up of the app dominates and the ratio says nothing about the table.
+            max_ratio=1.5 if n == 10_000 else None,
             runs=1,
             note="CaseFile.open + app start + f3 until every row is in the table",
         ),
