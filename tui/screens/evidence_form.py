@@ -40,6 +40,7 @@ from tui.core.timeparse import TimeParseError, format_datetime, parse_datetime
 from tui.screens.evidence_dialogs import ConfirmDialog, FilePicker, PathSuggester, plain
 from tui.widgets.evidence_rows import category_label
 from tui.widgets.status import KeysFooter
+from tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from tui.core.store import CaseFile
@@ -257,7 +258,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             yield self._label("evidence.field.content")
             yield TextArea(self._shown("content", entry.content), id="content", soft_wrap=True)
             yield self._label("evidence.field.categories")
-            yield SelectionList[str](
+            yield TickList(
                 *[(category_label(c, self.lang), c, c in entry.categories) for c in CATEGORIES],
                 id="categories",
             )

@@ -45,6 +45,7 @@ from tui.export import (
     find_chromium,
 )
 from tui.widgets.status import KeysFooter, StatusLine
+from tui.widgets.tick_list import TickBox, TickList
 
 if TYPE_CHECKING:
     from tui.app import AbriApp
@@ -92,9 +93,9 @@ class ExportScreen(Screen[None]):
         yield StatusLine()
         with VerticalScroll(id="export-body"):
             yield Static(Content(self.tr("export.screen.formats")), classes="export-label")
-            yield SelectionList[str](*self._format_items(), id="export-formats")
+            yield TickList(*self._format_items(), id="export-formats")
             yield Static(Content(self.tr("export.screen.scope")), classes="export-label")
-            yield Checkbox(Content(self.tr("export.screen.filtered")), False, id="export-filtered")
+            yield TickBox(Content(self.tr("export.screen.filtered")), False, id="export-filtered")
             with Horizontal(classes="export-row"):
                 yield Input(placeholder=self.tr("export.screen.from"), id="export-from")
                 yield Input(placeholder=self.tr("export.screen.to"), id="export-to")
