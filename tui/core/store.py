@@ -38,7 +38,7 @@ import sys
 import threading
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -237,6 +237,9 @@ _ESCAPE_IN_FILE = re.compile(
 )
 
 
+_ESCAPE_SLICE = 256 * 1024
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
@@ -254,7 +257,13 @@ def dumps(case: Case) -> str:
         text = tomli_w.dumps(doc, multiline_strings=False)
     except (TypeError, ValueError) as exc:
         raise SaveError(t("store.save_unserializable", detail=str(exc))) from exc
-    return _ESCAPE_IN_FILE.sub(_escape, text)
+    # In slices: one regex pass over a 10 MB text holds the interpreter lock for tens
+    # of ms, which freezes the screen while a save runs in its worker thread.  Every
+    # match is one character, so slicing anywhere is safe.
+    step = _ESCAPE_SLICE
+    return "".join(
+        _ESCAPE_IN_FILE.sub(_escape, text[i : i + step]) for i in range(0, len(text), step)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -746,13 +755,23 @@ def decode(text: str, evidence_folder: str | None = None) -> Decoded:
     A newer schema is decoded leniently (keys it does not know are listed in
     ``unknown``); the caller must then open it read-only.
     """
-    # Parsing and decoding build hundreds of thousands of objects and no cycles; the
-    # cyclic garbage collector would rescan them all again and again (a third of the
-    # time on 10,000 entries).  Paused here only, and restored as it was.
+    with _gc_paused():
+        return _decode(text, evidence_folder)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, then restore it as it was.
+
+    Parsing and serializing build hundreds of thousands of objects and no cycles; the
+    collector would rescan them again and again (a third of the time on 10,000
+    entries).  When a save runs in a worker thread, each of those collections also
+    holds the interpreter lock long enough to freeze the screen for tens of ms.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _decode(text, evidence_folder)
+        yield
     finally:
         if was_enabled:
             gc.enable()
@@ -1246,18 +1265,20 @@ def encode(case: Case, evidence_folder: str | None = None) -> bytes:
     written does not read back as the same case (so Abri never writes a file it would
     refuse to open).
     """
-    text = dumps(case)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise SaveError(t("store.save_unencodable")) from exc
-    try:
-        back = decode(text, evidence_folder).case
-    except CaseError as exc:
-        raise SaveError(t("store.save_would_be_invalid", problems=_first_lines(exc))) from None
-    if back != case:
-        raise SaveError(t("store.save_roundtrip"))
-    return data
+    with _gc_paused():
+        text = dumps(case)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise SaveError(t("store.save_unencodable")) from exc
+        try:
+            back = decode(text, evidence_folder).case
+        except CaseError as exc:
+            problems = _first_lines(exc)
+            raise SaveError(t("store.save_would_be_invalid", problems=problems)) from None
+        if back != case:
+            raise SaveError(t("store.save_roundtrip"))
+        return data
 
 
 def _first_lines(error: CaseError) -> str:
