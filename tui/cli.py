@@ -878,7 +878,10 @@ def cmd_check(args: argparse.Namespace, forced: str | None, say: Output) -> int:
         else:
             say.say("cli.check.good", files=files)
             detail = "ok"
-        if not casefile.read_only:
+        if casefile.held_elsewhere:
+            # Journalling now would make the running Abri's next save a conflict.
+            say.say("cli.check.not_journalled")
+        elif not casefile.read_only:
             _save(casefile, "check", detail, say)
         return PROBLEMS if problems else OK
     finally:

@@ -468,3 +468,31 @@ def test_a_case_from_a_newer_abri_is_checked_but_never_written(abri: Abri, tmp_p
     assert added.code == 1
     assert "Traceback" not in added.all
     assert case.read_bytes() == before
+
+
+def test_check_while_the_app_has_the_case_open_leaves_the_file_alone(
+    abri: Abri, tmp_path: Path
+) -> None:
+    import json
+    import socket
+
+    case = tmp_path / "c.toml"
+    abri("new", case)
+    before = case.read_bytes()
+    marker = tmp_path / ".c.toml.open"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        marker.write_text(
+            json.dumps({"host": socket.gethostname(), "pid": running.pid, "at": "now"}),
+            encoding="utf-8",
+        )
+        checked = abri("check", case)
+        # Verified and reported, but nothing written: the running Abri's next save
+        # must not meet a file changed behind its back.
+        assert checked.code == 0, checked.err
+        assert "journal" in checked.all
+        assert case.read_bytes() == before
+        assert json.loads(marker.read_text(encoding="utf-8"))["pid"] == running.pid
+    finally:
+        running.kill()
+        running.wait()

@@ -584,13 +584,17 @@ def test_a_live_abri_on_this_host_is_announced_and_a_dead_one_is_not(tmp_path: P
         marker.write_text(json.dumps({"host": host, "pid": sleeper.pid, "at": "earlier"}))
         casefile = CaseFile.open(path)
         assert any(str(sleeper.pid) in n for n in casefile.notices)
+        assert casefile.held_elsewhere
         casefile.close()
+        # The running Abri's marker is left as it was, for the next one to see.
+        assert json.loads(marker.read_text())["pid"] == sleeper.pid
     finally:
         sleeper.kill()
         sleeper.wait()
     marker.write_text(json.dumps({"host": host, "pid": sleeper.pid, "at": "earlier"}))
     casefile = CaseFile.open(path)
     assert casefile.notices == []  # stale: replaced silently
+    assert not casefile.held_elsewhere
     assert json.loads(marker.read_text())["pid"] == os.getpid()
     casefile.close()
     assert not marker.exists()

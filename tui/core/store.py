@@ -967,6 +967,8 @@ class CaseFile:
         self._preserve_main = False
         """The main file could not be read: keep its bytes before the first save."""
         self._marker_written = False
+        self.held_elsewhere = False
+        """True when another Abri seemed to have this case open when it was opened."""
 
     # -- opening -----------------------------------------------------------
 
@@ -1086,6 +1088,7 @@ class CaseFile:
         """Warn about another Abri holding the case, then put our own marker."""
         marker = self.marker_path
         other_live = False
+        live_here = False
         try:
             raw = json.loads(marker.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -1100,13 +1103,19 @@ class CaseFile:
             here = _this_host()
             if host == here and isinstance(pid, int):
                 if pid != os.getpid() and _pid_alive(pid):
-                    other_live = True
+                    other_live = live_here = True
                     self.notices.append(t("store.open_elsewhere_here", pid=pid, at=when))
             elif host != here:
                 other_live = True
                 self.notices.append(t("store.open_elsewhere_host", host=host, at=when))
+        self.held_elsewhere = other_live
         if not other_live:
             self._remove_stale_temps()
+        if live_here:
+            # Keep the running Abri's marker: replacing it, then removing ours on close,
+            # would leave that Abri unannounced to the next one.  (A marker from another
+            # host cannot be checked and may be stale: it is announced, then taken over.)
+            return
         payload = json.dumps(
             {"host": _this_host(), "pid": os.getpid(), "at": datetime.now(UTC).isoformat()}
         )
