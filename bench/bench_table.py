@@ -127,6 +127,9 @@ async def _drive(path: Path, entries: int, repeats: int) -> dict[str, Any]:
     start = time.perf_counter()
     app = AbriApp(path, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
+        # Large cases are read in a worker thread behind an "opening" line.
+        while app.casefile is None:
+            await asyncio.sleep(0.005)
         await pilot.press("f3")
         await pilot.pause()
         table = app.screen.query_one(EvidenceTable)

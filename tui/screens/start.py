@@ -80,20 +80,86 @@ def begin(app: AbriApp, path: Path | None) -> None:
     open_case(app, path)
 
 
+OPEN_IN_BACKGROUND_BYTES = 512 * 1024
+"""Case files larger than this (about 500 entries) are read in a worker thread, with a
+calm "opening" line on screen: a 50,000-entry case takes seconds to read, and a blank
+terminal meanwhile looks like a crash.  Smaller ones open at once (no extra frame)."""
+
+
 def open_case(app: AbriApp, path: Path) -> bool:
-    """Open an existing case; on failure show why (and leave the file as it is)."""
+    """Open an existing case; on failure show why (and leave the file as it is).
+
+    Returns False when the case could not be opened, or is still being read in the
+    background (large files: :class:`OpeningScreen` finishes the job).
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > OPEN_IN_BACKGROUND_BYTES:
+        app.push_screen(OpeningScreen(path, size))
+        return False
+    result = _read_case(path)
+    return _opened(app, path, result)
+
+
+def _read_case(path: Path) -> Any:
+    """The open CaseFile, or the error that explains why it cannot be opened."""
     from tui.core.store import CaseError, CaseFile
 
     try:
-        casefile = CaseFile.open(path)
-    except CaseError as error:
-        app.push_screen(CaseProblemScreen(path, error))
+        return CaseFile.open(path)
+    except (CaseError, OSError) as error:
+        return error
+
+
+def _opened(app: AbriApp, path: Path, result: Any) -> bool:
+    if isinstance(result, Exception):
+        app.push_screen(CaseProblemScreen(path, result))
         return False
-    except OSError as error:
-        app.push_screen(CaseProblemScreen(path, error))
-        return False
-    app.case_opened(casefile)
+    app.case_opened(result)
     return True
+
+
+class OpeningScreen(Screen[None]):
+    """Shown while a large case file is read in a worker thread (ctrl+q still quits)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        super().__init__()
+        self.path = path
+        self.file_size = size
+
+    def compose(self) -> ComposeResult:
+        app: AbriApp = self.app  # type: ignore[assignment]
+        megabytes = f"{self.file_size / 1024**2:.1f}"
+        with VerticalScroll(id="start"):
+            yield Static(Content(app.tr("app.start.title")), id="start-title")
+            yield Static(Content(app.tr("app.start.opening", size=megabytes)), classes="start-text")
+            yield Static(Content(visible(str(self.path))), classes="start-path")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.run_worker(self._read, thread=True, exit_on_error=False)
+
+    def _read(self) -> None:
+        result = _read_case(self.path)
+        app: AbriApp = self.app  # type: ignore[assignment]
+        try:
+            app.call_from_thread(self._done, result)
+        except RuntimeError:
+            # The app quit while the file was being read: release it at once.
+            if not isinstance(result, Exception):
+                result.close()
+
+    def _done(self, result: Any) -> None:
+        app: AbriApp = self.app  # type: ignore[assignment]
+        # Quitting started while the file was read (Textual sets _exit in App.exit).
+        if app._exit or not self.is_attached:
+            if not isinstance(result, Exception):
+                result.close()
+            return
+        self.dismiss(None)
+        _opened(app, self.path, result)
 
 
 class StartScreen(Screen[None]):

@@ -1,0 +1,61 @@
+"""A large case is read in the background with a calm line on screen; quitting meanwhile is safe."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.app.conftest import screen_text, wait_for
+from tui.app import AbriApp
+from tui.core.case import Case, Evidence
+from tui.core.store import CaseFile
+from tui.screens.start import OPEN_IN_BACKGROUND_BYTES, OpeningScreen
+
+
+def large_case(folder: Path) -> Path:
+    path = folder / "raid.toml"
+    case = Case(title="Raid", language="en")
+    case.evidence = [
+        Evidence(
+            id=f"E{n:04d}",
+            url=f"https://x.com/a{n}/status/{1382350606417817604 + n}",
+            content="insult " * 40,
+        )
+        for n in range(1, 2001)
+    ]
+    CaseFile.create(path, case).close()
+    assert path.stat().st_size > OPEN_IN_BACKGROUND_BYTES
+    return path
+
+
+async def test_a_large_case_says_it_is_opening_then_shows_the_calm_steps(tmp_path: Path) -> None:
+    path = large_case(tmp_path)
+    app = AbriApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen_opening = isinstance(app.screen, OpeningScreen)
+        if seen_opening:
+            assert "Opening the case" in screen_text(app)
+        await wait_for(pilot, lambda: app.casefile is not None)
+        await pilot.pause()
+        assert app.current_mode == "calm"
+        assert len(app.case.evidence) == 2000
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert seen_opening
+    assert not (tmp_path / ".raid.toml.open").exists()
+
+
+async def test_quitting_while_a_large_case_opens_leaves_no_marker(tmp_path: Path) -> None:
+    path = large_case(tmp_path)
+    before = path.read_bytes()
+    app = AbriApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, OpeningScreen)
+        await pilot.press("ctrl+q")
+    # The reading thread finishes on its own, then releases the case.
+    deadline = time.monotonic() + 15
+    while (tmp_path / ".raid.toml.open").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not (tmp_path / ".raid.toml.open").exists()
+    assert path.read_bytes() == before
