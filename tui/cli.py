@@ -22,7 +22,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
@@ -391,6 +391,25 @@ def _plain_open(argv: list[str]) -> argparse.Namespace | None:
 # --------------------------------------------------------------------------- helpers
 
 
+@contextlib.contextmanager
+def _case_for_command(path: Path, forced: str | None, say: Output) -> Iterator[CaseFile | None]:
+    """The open case for a command (None if it cannot be read: the reasons are printed).
+
+    Output switches to the case's language and its notices (backup loaded, open in
+    another Abri) are printed first; the case is always released at the end.
+    """
+    casefile = _open_case(path, say)
+    if casefile is None:
+        yield None
+        return
+    try:
+        say.lang = _case_language(forced, casefile)
+        _print_notices(casefile, say)
+        yield casefile
+    finally:
+        casefile.close()
+
+
 def _open_case(path: Path, say: Output) -> CaseFile | None:
     """Open a case for a command, or print why it cannot be (and return None).
 
@@ -603,15 +622,10 @@ def cmd_add(args: argparse.Namespace, forced: str | None, say: Output) -> int:
         if not shot.is_file():
             say.fail("cli.add.no_screenshot", path=str(shot))
             return PROBLEMS
-    casefile = _open_case(args.case, say)
-    if casefile is None:
-        return UNREADABLE
-    try:
-        say.lang = _case_language(forced, casefile)
-        _print_notices(casefile, say)
+    with _case_for_command(args.case, forced, say) as casefile:
+        if casefile is None:
+            return UNREADABLE
         return _add(args, casefile, say)
-    finally:
-        casefile.close()
 
 
 def _add(args: argparse.Namespace, casefile: CaseFile, say: Output) -> int:
@@ -700,17 +714,12 @@ def cmd_import(args: argparse.Namespace, forced: str | None, say: Output) -> int
     if not source.exists():
         say.fail("cli.import.missing", path=str(source))
         return PROBLEMS
-    casefile = _open_case(args.case, say)
-    if casefile is None:
-        return UNREADABLE
-    try:
-        say.lang = _case_language(forced, casefile)
-        _print_notices(casefile, say)
+    with _case_for_command(args.case, forced, say) as casefile:
+        if casefile is None:
+            return UNREADABLE
         if source.is_dir():
             return _import_folder(source, casefile, say)
         return _import_urls(source, casefile, say)
-    finally:
-        casefile.close()
 
 
 def _import_urls(source: Path, casefile: CaseFile, say: Output) -> int:
@@ -849,43 +858,43 @@ def _finish_import(
 
 def cmd_check(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     """``abri check CASE``: the file reads cleanly and every attachment matches its hash."""
+    with _case_for_command(args.case, forced, say) as casefile:
+        if casefile is None:
+            return UNREADABLE
+        return _check(args, casefile, say)
+
+
+def _check(args: argparse.Namespace, casefile: CaseFile, say: Output) -> int:
+    """Check an open case: its file, then every attachment's hash; journal the result."""
     from tui.core.attachments import verify
 
-    casefile = _open_case(args.case, say)
-    if casefile is None:
+    if casefile.read_only and _main_file_problems(casefile.path, say):
+        # The store fell back to a backup: the file itself is what check must judge.
         return UNREADABLE
-    try:
-        say.lang = _case_language(forced, casefile)
-        _print_notices(casefile, say)
-        if casefile.read_only and _main_file_problems(casefile.path, say):
-            # The store fell back to a backup: the file itself is what check must judge.
-            return UNREADABLE
-        case = casefile.case
-        files = sum(len(entry.attachments) for entry in case.evidence)
-        say.say(
-            "cli.check.summary",
-            path=str(args.case),
-            title=case.title,
-            entries=len(case.evidence),
-            files=files,
-        )
-        problems = verify(casefile)
-        for problem in problems:
-            say.fail("cli.check.problem", text=_problem_text(problem))
-        if problems:
-            say.fail("cli.check.bad", count=len(problems))
-            detail = f"{len(problems)} problem(s)"
-        else:
-            say.say("cli.check.good", files=files)
-            detail = "ok"
-        if casefile.held_elsewhere:
-            # Journalling now would make the running Abri's next save a conflict.
-            say.say("cli.check.not_journalled")
-        elif not casefile.read_only:
-            _save(casefile, "check", detail, say)
-        return PROBLEMS if problems else OK
-    finally:
-        casefile.close()
+    case = casefile.case
+    files = sum(len(entry.attachments) for entry in case.evidence)
+    say.say(
+        "cli.check.summary",
+        path=str(args.case),
+        title=case.title,
+        entries=len(case.evidence),
+        files=files,
+    )
+    problems = verify(casefile)
+    for problem in problems:
+        say.fail("cli.check.problem", text=_problem_text(problem))
+    if problems:
+        say.fail("cli.check.bad", count=len(problems))
+        detail = f"{len(problems)} problem(s)"
+    else:
+        say.say("cli.check.good", files=files)
+        detail = "ok"
+    if casefile.held_elsewhere:
+        # Journalling now would make the running Abri's next save a conflict.
+        say.say("cli.check.not_journalled")
+    elif not casefile.read_only:
+        _save(casefile, "check", detail, say)
+    return PROBLEMS if problems else OK
 
 
 def _main_file_problems(path: Path, say: Output) -> bool:
@@ -930,15 +939,10 @@ def cmd_export(args: argparse.Namespace, forced: str | None, say: Output) -> int
     if not formats:
         say.fail("cli.export.bad_format", formats="-", known=",".join(EXPORT_FORMATS))
         return UNREADABLE
-    casefile = _open_case(args.case, say)
-    if casefile is None:
-        return UNREADABLE
-    try:
-        say.lang = _case_language(forced, casefile)
-        _print_notices(casefile, say)
+    with _case_for_command(args.case, forced, say) as casefile:
+        if casefile is None:
+            return UNREADABLE
         return _export(args, casefile, formats, say)
-    finally:
-        casefile.close()
 
 
 def _export(args: argparse.Namespace, casefile: CaseFile, formats: list[str], say: Output) -> int:
