@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui import __version__
+from tui.core.accounts import entry_account_key
 from tui.core.case import Attachment, Case, Evidence
 from tui.core.i18n import t
 from tui.core.platforms import platform_name as _platform_name
@@ -278,10 +279,8 @@ class Dossier:
         """Accounts in the selection, most messages first (account ID, else handle)."""
         found: dict[str, Account] = {}
         for entry in self.entries:
-            handle = entry.account_handle.lstrip("@")
-            key = f"{entry.platform}|id:{entry.account_id}" if entry.account_id else ""
-            if not key:
-                key = f"{entry.platform}|handle:{handle.casefold()}" if handle else ""
+            handle = entry.account_handle.strip().lstrip("@")
+            key = entry_account_key(entry)  # the one rule the accounts view uses too
             if not key:
                 continue
             account = found.get(key)
