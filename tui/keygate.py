@@ -90,7 +90,7 @@ class KeyGate:
             and getattr(node, "is_parent_active", False)
             and getattr(node, "is_attached", False)
         )
-        if bubbled and node is not self.app:
+        if bubbled and parent is not None and node is not self.app:
             self._follow(event, parent)
         else:
             self._done()
