@@ -89,6 +89,10 @@ class Evidence:
     attachments: list[Attachment] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     added_at: datetime = field(default_factory=now)
+    comment_id: str = ""
+    """The comment the URL points at, when the hostile message is a comment under ``post_id``."""
+    posted_at_approximate: bool = False
+    """``posted_at`` is close to, not exactly, the time the platform shows (TikTok, Threads IDs)."""
 
 
 @dataclass
