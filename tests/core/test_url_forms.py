@@ -243,3 +243,28 @@ def test_the_case_file_keeps_the_comment_and_the_approximate_mark() -> None:
     with pytest.raises(CaseError) as caught:
         loads(text.replace("posted_at_approximate = true", 'posted_at_approximate = "yes"'))
     assert "posted_at_approximate" in str(caught.value)
+
+
+def test_approximate_times_are_marked_in_the_table_and_the_dossier(tmp_path: Path) -> None:
+    from dataclasses import dataclass, replace
+
+    from tui.core.case import Case, Evidence
+    from tui.export.common import make_dossier
+    from tui.export.html_writer import build_html
+    from tui.widgets.evidence_rows import time_mark
+
+    @dataclass
+    class Source:
+        path: Path
+        case: Case
+
+    tiktok = parse_url("https://www.tiktok.com/@a_b/video/7090483393586089222", now=NOW)
+    exact = parse_url("https://x.com/a/status/1382350606417817604", now=NOW)
+    case = Case(title="t", created=NOW, timezone="UTC", language="en")
+    case.evidence.append(replace(Evidence(id="E0001", added_at=NOW), **tiktok.evidence_fields()))
+    case.evidence.append(replace(Evidence(id="E0002", added_at=NOW), **exact.evidence_fields()))
+    assert time_mark("post-id", True, approximate=True) == "~"
+    assert time_mark("post-id", True) == "#"
+    html = build_html(make_dossier(Source(tmp_path / "t.toml", case), None, "en", NOW))
+    assert "E0001 — about 2022-04-25 10:16:52 (UTC+00:00) (approximate time)" in html
+    assert "E0002 — 2021-04-14 15:10:42 (UTC+00:00)</h3>" in html

@@ -601,6 +601,11 @@ _MASTODON_SERVERS = frozenset(
     }
 )
 
+# Misskey (and fork) servers: "/notes/<id>" is recognised there only.
+_MISSKEY_SERVERS = frozenset(
+    {"misskey.io", "misskey.design", "misskey.art", "misskey.gg", "sushi.ski", "nijimiss.moe"}
+)
+
 # Query parameters that only track who shared what; dropped from every URL.
 _TRACKING = frozenset(
     {
@@ -847,7 +852,7 @@ def _instagram(segs: list[str], query: dict[str, str], host: str) -> _Match:
             found.floor = _STORY_FLOOR
     elif len(segs) == 1 and first not in _IG_RESERVED:
         found.handle = _valid(_IG_HANDLE, segs[0])
-    if code_at > 0:
+    if code_at > 0 and low[code_at] not in ("audio", "explore", "liked_by"):
         found.post_id = _valid(_SHORTCODE, segs[code_at])
         rest = low[code_at + 1 :]
         # Comment links: /p/<code>/c/<comment>/ and /p/<code>/c/<comment>/r/<reply>/
@@ -941,6 +946,12 @@ def _is_domain(host: str) -> bool:
     return len(labels) >= 2 and labels[-1].isalpha() and _DOMAIN.fullmatch(host) is not None
 
 
+def _is_misskey(host: str) -> bool:
+    # "/notes/<id>" is too common a path to mean Misskey on any site (a blog's
+    # /notes/abcdefghij would decode to a plausible date): known servers only.
+    return host in _MISSKEY_SERVERS or host.split(".")[0] in ("misskey", "sharkey")
+
+
 def _fediverse_path(segs: list[str], host: str) -> tuple[str, _Match] | None:
     """A Mastodon, Pleroma/Akkoma or Misskey post or profile on any server, or None."""
     if not _is_domain(host):
@@ -965,7 +976,7 @@ def _fediverse_path(segs: list[str], host: str) -> tuple[str, _Match] | None:
     if len(segs) == 2 and low[0] == "objects":
         post = _valid(_UUID, segs[1])
         return ("pleroma", _Match(post_id=post)) if post else None
-    if len(segs) == 2 and low[0] == "notes":
+    if len(segs) == 2 and low[0] == "notes" and _is_misskey(host):
         post = _valid(_GENERIC_HANDLE, segs[1])
         return ("misskey", _Match(post_id=post)) if post else None
     if segs and segs[0].startswith("@") and len(segs) <= 3:
