@@ -144,6 +144,9 @@ def test_approximate_times_say_so_in_both_languages() -> None:
             "a then https://x.com/a",
         ),
         ("e.g. see x.com/a", "x.com/a", "e.g. see"),
+        ("\u200bhttps://x.com/a/status/1\u200b", "https://x.com/a/status/1", ""),
+        ("\ufeffhttps://x.com/a/status/1\u2069", "https://x.com/a/status/1", ""),
+        ("見て https://x.com/a/status/1。", "https://x.com/a/status/1", "見て"),
         ("hello", "hello", ""),
         ("hello world", "", "hello world"),
     ],
@@ -268,3 +271,8 @@ def test_approximate_times_are_marked_in_the_table_and_the_dossier(tmp_path: Pat
     html = build_html(make_dossier(Source(tmp_path / "t.toml", case), None, "en", NOW))
     assert "E0001 — about 2022-04-25 10:16:52 (UTC+00:00) (approximate time)" in html
     assert "E0002 — 2021-04-14 15:10:42 (UTC+00:00)</h3>" in html
+
+
+def test_misskey_profile_link() -> None:
+    info = parse_url("https://misskey.io/@someone", now=NOW)
+    assert account_url(info.platform, "", info.handle) == "https://misskey.io/@someone"

@@ -383,8 +383,14 @@ _REFUSED_CHARS = re.compile(
 _TOKEN = re.compile(r"\S+")
 _WEB_SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _BARE_HOST = re.compile(r"(?:[^\W_](?:[\w-]{0,62})\.)+[^\W\d_]{2,63}(?::[0-9]{1,5})?(?:[/?#]|$)")
-_OPENERS = "([{<\"'«“‘„‹`*"
-_TRAILERS = ".,;:!?\"'»”’›`*"
+# Invisible characters some apps put around a copied link (zero-width space, word
+# joiner, BOM, bidi marks): dropped at the edges only; inside an address they are refused.
+_EDGE_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069"
+)
+_OPENERS = "([{<\"'«“‘„‹`*¡¿" + _EDGE_INVISIBLE
+_TRAILERS = ".,;:!?\"'»”’›`*。、，：；！？" + _EDGE_INVISIBLE
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _ELLIPSES = ("…", "...")
 _IGNORED_SHOWN = 80
@@ -979,6 +985,11 @@ def _fediverse_path(segs: list[str], host: str) -> tuple[str, _Match] | None:
     if len(segs) == 2 and low[0] == "notes" and _is_misskey(host):
         post = _valid(_GENERIC_HANDLE, segs[1])
         return ("misskey", _Match(post_id=post)) if post else None
+    if len(segs) == 1 and segs[0].startswith("@") and _is_misskey(host):
+        user, _, server = segs[0][1:].partition("@")
+        if _MASTODON_USER.fullmatch(user) and (not server or _DOMAIN.fullmatch(server.lower())):
+            return "misskey", _Match(handle=f"{user}@{server.lower() or host}")
+        return None
     if segs and segs[0].startswith("@") and len(segs) <= 3:
         user, _, server = segs[0][1:].partition("@")
         if not _MASTODON_USER.fullmatch(user):
@@ -1530,7 +1541,7 @@ def account_url(platform: str, account_id: str, handle: str) -> str:
             return f"https://youtube.com/channel/{account_id}"
         name = _safe_handle(handle, _YT_HANDLE)
         return f"https://youtube.com/@{name}" if name else ""
-    if platform == "mastodon":
+    if platform in ("mastodon", "misskey"):
         user, _, server = handle.strip().removeprefix("@").partition("@")
         if _MASTODON_USER.fullmatch(user) and _DOMAIN.fullmatch(server.lower()):
             return f"https://{server.lower()}/@{user}"
