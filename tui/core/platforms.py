@@ -215,6 +215,10 @@ def _digits_value(post_id: str) -> int | None:
 def _instagram_media_id(shortcode: str) -> int | None:
     if not shortcode or any(char not in _B64_ALPHABET for char in shortcode):
         return None
+    if shortcode.isalpha() and (shortcode.islower() or shortcode.isupper()):
+        # A word (/p/highlights/): real shortcodes mix cases and digits; a random
+        # 10-11 character code is in one case only about once in 10,000.
+        return None
     # Private-post shortcodes append extra characters to the 11 that encode the ID.
     value = 0
     for char in shortcode[:11]:
@@ -847,7 +851,7 @@ def _instagram(segs: list[str], query: dict[str, str], host: str) -> _Match:
         code_at = 1
     elif len(segs) >= 3 and low[1] in ("p", "reel", "tv"):
         # Newer links name the account first: /<user>/p/<shortcode>/
-        found.handle = _valid(_IG_HANDLE, segs[0])
+        found.handle = _valid(_IG_HANDLE, segs[0]) if first not in _IG_RESERVED else ""
         code_at = 2
     elif len(segs) >= 2 and first == "stories":
         if low[1] == "highlights":
@@ -940,7 +944,9 @@ def _discord(segs: list[str], query: dict[str, str], host: str) -> _Match:
     found = _Match()
     low = _lower(segs)
     if len(segs) >= 4 and low[0] == "channels":
-        found.post_id = _valid(_DIGITS, segs[3])
+        # /channels/<server id or @me>/<channel id>/<message id>
+        if (segs[1] == "@me" or _DIGITS.fullmatch(segs[1])) and _DIGITS.fullmatch(segs[2]):
+            found.post_id = _valid(_DIGITS, segs[3])
     elif len(segs) >= 2 and low[0] == "users":
         found.account_id = _valid(_DIGITS, segs[1])
     return found
