@@ -276,3 +276,16 @@ def test_approximate_times_are_marked_in_the_table_and_the_dossier(tmp_path: Pat
 def test_misskey_profile_link() -> None:
     info = parse_url("https://misskey.io/@someone", now=NOW)
     assert account_url(info.platform, "", info.handle) == "https://misskey.io/@someone"
+
+
+def test_thousands_of_brackets_are_trimmed_quickly() -> None:
+    # The form parses on every keystroke: hostile paste must not freeze it.
+    import time
+
+    start = time.perf_counter()
+    for text in ("(" * 4000 + "https://x.com/a" + ")" * 4000, "x " * 4000):
+        try:
+            parse_url(text, now=NOW)
+        except UrlError:
+            pass
+    assert time.perf_counter() - start < 0.5

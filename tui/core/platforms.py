@@ -406,21 +406,27 @@ def _trim(candidate: str) -> str:
 
     A closing bracket is kept when the address itself opened one
     (``https://fr.wikipedia.org/wiki/Raid_(Internet)``); a trailing ellipsis is
-    kept so that :func:`parse_url` can say the address was cut short.
+    kept so that :func:`parse_url` can say the address was cut short.  Linear in
+    the length: hostile text of thousands of brackets is trimmed at once.
     """
-    while candidate:
-        if candidate[0] in _OPENERS:
-            candidate = candidate[1:]
-            continue
-        if candidate.endswith(_ELLIPSES):
+    start, end = 0, len(candidate)
+    while start < end and candidate[start] in _OPENERS:
+        start += 1
+    counts: dict[str, int] = {}  # brackets left in candidate[start:end], counted once
+    while start < end:
+        if candidate.endswith(_ELLIPSES, start, end):
             break
-        last = candidate[-1]
-        unbalanced = last in _CLOSERS and candidate.count(last) > candidate.count(_CLOSERS[last])
-        if last in _TRAILERS or unbalanced:
-            candidate = candidate[:-1]
+        last = candidate[end - 1]
+        opener = _CLOSERS.get(last)
+        if opener is not None and not counts:
+            counts = {char: candidate.count(char, start, end) for char in "()[]{}<>"}
+        if last in _TRAILERS or (opener is not None and counts[last] > counts[opener]):
+            end -= 1
+            if last in counts:
+                counts[last] -= 1
         else:
             break
-    return candidate
+    return candidate[start:end]
 
 
 _WORD_EDGES = "()[]{}<>\"'«»“”‘’„‹›`*"
