@@ -280,12 +280,11 @@ def test_misskey_profile_link() -> None:
 
 def test_thousands_of_brackets_are_trimmed_quickly() -> None:
     # The form parses on every keystroke: hostile paste must not freeze it.
+    import contextlib
     import time
 
     start = time.perf_counter()
     for text in ("(" * 4000 + "https://x.com/a" + ")" * 4000, "x " * 4000):
-        try:
+        with contextlib.suppress(UrlError):
             parse_url(text, now=NOW)
-        except UrlError:
-            pass
     assert time.perf_counter() - start < 0.5
