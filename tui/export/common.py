@@ -347,7 +347,9 @@ def make_dossier(
 def entry_time_line(dossier: Dossier, entry: Evidence) -> str:
     """The entry's publication time with its source, or its observation time."""
     if entry.posted_at is not None:
-        return dossier.time(entry.posted_at)
+        when = dossier.time(entry.posted_at)
+        # TikTok and Threads IDs are made a little before publication: say so.
+        return dossier.tr("export.approximate", when=when) if entry.posted_at_approximate else when
     if entry.observed_at is not None:
         return dossier.tr("export.seen_at", when=dossier.time(entry.observed_at))
     return dossier.tr("export.no_time")

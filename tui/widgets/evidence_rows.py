@@ -47,10 +47,20 @@ table says the source in words."""
 _FAR_FUTURE = float("inf")
 
 
-def time_mark(source: str, has_time: bool) -> str:
-    """The one-character mark for a time source (``?`` for a time of unknown origin)."""
+APPROXIMATE_MARK = "~"
+"""The mark of a time close to, not exactly, the platform's (TikTok and Threads IDs)."""
+
+
+def time_mark(source: str, has_time: bool, approximate: bool = False) -> str:
+    """The one-character mark for a time source (``?`` for a time of unknown origin).
+
+    An approximate time shows :data:`APPROXIMATE_MARK` whatever its source: being
+    off by seconds to minutes matters more than where it was read.
+    """
     if not has_time:
         return " "
+    if approximate:
+        return APPROXIMATE_MARK
     return TIME_MARKS.get(source, "?")
 
 
