@@ -246,6 +246,8 @@ class AbriApp(App[int]):
         # time to an interactive table and shortens the pauses while a save runs.
         gc.freeze()
         fresh = [str(notice) for notice in session.notices]
+        if session.case.drafts:
+            fresh.append(self.tr("app.drafts-kept", count=len(session.case.drafts)))
         reason = session.read_only
         if reason:
             fresh.insert(0, self.tr("app.read-only", reason=str(reason)))
@@ -361,6 +363,15 @@ class AbriApp(App[int]):
             if snapshot is not None:
                 self.save_error = self._save_snapshot(snapshot)
 
+    def keep_drafts(self) -> None:
+        """Every open form writes what was typed into the case as a draft (quitting...)."""
+        for stack in list(self._screen_stacks.values()):
+            for screen in list(stack):
+                keep = getattr(screen, "keep_draft_now", None)
+                if callable(keep):
+                    with contextlib.suppress(Exception):  # never block quitting
+                        keep()
+
     def action_use_backup(self) -> None:
         """Make a case opened from a backup writable again (the person chose to keep it)."""
         if self.session is None:
@@ -383,7 +394,9 @@ class AbriApp(App[int]):
         """Quit: everything is saved first (synchronously), then the case is released.
 
         If that last save fails, the person is asked before anything is thrown away.
+        A form with typed text keeps it as a draft in the case first.
         """
+        self.keep_drafts()
         self.flush_saves()
         if self.session is not None and self._pending is not None:
             from tui.screens.dialogs import ConfirmDialog
@@ -410,6 +423,7 @@ class AbriApp(App[int]):
         self._write_settings()
         if self.session is None or self._closed:
             return
+        self.keep_drafts()
         self.flush_saves()
         self._closed = True
         # Releasing the "open in another Abri" marker must never block quitting.

@@ -137,6 +137,29 @@ class JournalEntry:
         _tuple(self, "entries")
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A half-typed entry, kept in the case so that nothing typed is ever lost.
+
+    Written while the person types (a few seconds apart), when the form is left
+    without a decision (another area, the palette, quitting) and before a crash can
+    take it; offered back the next time that form opens, on any machine.  Removed
+    when the entry is saved or the person chooses to throw it away.
+    """
+
+    at: datetime
+    fields: dict[str, str] = field(default_factory=dict)
+    """Form field id (``url``, ``content``, ``handle``...) -> its exact text."""
+    categories: tuple[str, ...] = ()
+    platform: str = ""
+    pending: tuple[str, ...] = ()
+    """Screenshot paths chosen in the form, not copied in yet."""
+
+    def __post_init__(self) -> None:
+        for name in ("categories", "pending"):
+            _tuple(self, name)
+
+
 @dataclass
 class Case:
     """Everything in one case file."""
@@ -156,6 +179,8 @@ class Case:
     """The step to resume at."""
     evidence: list[Evidence] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    """Half-typed entries by form: ``"new"``, or the ID of the entry being edited."""
     last_evidence_number: int = 0
     """The highest entry number ever given in this case (``E0007`` → 7).
 

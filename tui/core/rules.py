@@ -39,18 +39,12 @@ def entry_from_url(text: str, lang: str | None = None) -> tuple[Evidence, PostIn
     not a web address.
     """
     info = parse_url(text, lang=lang)
-    entry = Evidence(
-        id="",
-        url=info.url,
-        url_original=info.url_original if info.url_original != info.url else "",
-        platform=info.platform,
-        post_id=info.post_id,
-        account_handle=info.handle,
-        account_id=info.account_id,
-        posted_at=info.posted_at,
-        posted_at_source="post-id" if info.posted_at is not None else "",
-    )
-    return entry, info
+    fields = info.evidence_fields()
+    if fields["url_original"] == fields["url"]:
+        fields["url_original"] = ""
+    if fields["posted_at"] is None:
+        fields["posted_at_source"] = ""
+    return Evidence(id="", **fields), info
 
 
 def _post_id_key(platform: str, post_id: str) -> str:
@@ -77,7 +71,7 @@ def post_key(entry: Evidence) -> str:
         if entry.platform not in GLOBAL_POST_IDS:
             scope = entry.account_id or normalise(entry.account_handle).casefold()
             key += f"|{scope}"
-        comment = getattr(entry, "comment_id", "")
+        comment = entry.comment_id
         if comment:
             key += f"|c:{_post_id_key(entry.platform, comment)}"
         return key

@@ -52,6 +52,7 @@ from tui.core.case import (
     STEP_STATUSES,
     Attachment,
     Case,
+    Draft,
     Evidence,
     JournalEntry,
     StepProgress,
@@ -136,6 +137,8 @@ class ChangeReport:
 
 _ALWAYS_CHANGES = frozenset(
     (
+        "draft-kept",
+        "draft-dropped",
         "step-done",
         "step-skipped",
         "step-later",
@@ -765,6 +768,7 @@ class CaseSession:
             "platforms",
             "created",
             "last_evidence_number",
+            "drafts",
         }
         for name, value in changes.items():
             if name not in known:
@@ -781,6 +785,25 @@ class CaseSession:
         action = "language-changed" if set(real) == {"language"} else "details-changed"
         report = ChangeReport(action)
         self._change(report, detail=",".join(sorted(real)), fields=real)
+        return report
+
+    def set_draft(self, key: str, draft: Draft | None) -> ChangeReport:
+        """Keep (or, with None, forget) the half-typed entry of one form.
+
+        ``key`` is ``"new"`` or the ID of the entry being edited.  Not journalled: a
+        draft is not a change of the evidence.
+        """
+        drafts = dict(self.case.drafts)
+        if draft is None:
+            if key not in drafts:
+                return ChangeReport("draft-unchanged")
+            del drafts[key]
+        else:
+            if drafts.get(key) is not None and replace(drafts[key], at=draft.at) == draft:
+                return ChangeReport("draft-unchanged")
+            drafts[key] = replace(draft, at=_utc(draft.at) or draft.at)
+        report = ChangeReport("draft-kept" if draft is not None else "draft-dropped")
+        self._change(report, fields={"drafts": drafts}, journal=False)
         return report
 
     def record_export(self, written: Sequence[tuple[str, str]]) -> ChangeReport:
@@ -848,12 +871,17 @@ class CaseSession:
         detail: str = "",
         staged: Sequence[StagedFile] = (),
         fields: dict[str, object] | None = None,
+        journal: bool = True,
     ) -> None:
         """Apply a change: new case value, journal line, save or notify, undo step."""
         self._writable()
         old = self.case
-        line = JournalEntry(at=now(), action=report.action, detail=detail, entries=report.entries)
-        changes: dict[str, object] = {"journal": [*old.journal, line], **(fields or {})}
+        changes: dict[str, object] = dict(fields or {})
+        if journal:
+            line = JournalEntry(
+                at=now(), action=report.action, detail=detail, entries=report.entries
+            )
+            changes["journal"] = [*old.journal, line]
         if evidence is not None:
             changes["evidence"] = evidence
             changes["last_evidence_number"] = max(

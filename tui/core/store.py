@@ -56,6 +56,7 @@ from tui.core.case import (
     TIME_SOURCES,
     Attachment,
     Case,
+    Draft,
     Evidence,
     JournalEntry,
     Report,
@@ -195,6 +196,19 @@ def _evidence_dict(e: Evidence, where: str) -> dict[str, Any]:
     return out
 
 
+def _draft_dict(draft: Draft, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"at": _utc(draft.at, where + ".at")}
+    if draft.platform:
+        out["platform"] = draft.platform
+    if draft.categories:
+        out["categories"] = list(draft.categories)
+    if draft.pending:
+        out["pending"] = list(draft.pending)
+    if draft.fields:
+        out["fields"] = dict(draft.fields)
+    return out
+
+
 def to_document(case: Case) -> dict[str, Any]:
     """The TOML document (plain dicts) for a case; raises :class:`SaveError` for naive times."""
     doc: dict[str, Any] = {
@@ -212,6 +226,10 @@ def to_document(case: Case) -> dict[str, Any]:
         doc["current_step"] = case.current_step
     if case.last_evidence_number:
         doc["last_evidence_number"] = case.last_evidence_number
+    if case.drafts:
+        doc["drafts"] = {
+            key: _draft_dict(draft, f"drafts.{key}") for key, draft in case.drafts.items()
+        }
     if case.steps:
         doc["steps"] = {
             step_id: {"status": p.status, "at": _utc(p.at, f"steps.{step_id}.at")}
@@ -314,6 +332,7 @@ _TOP_KEYS = frozenset(
         "platforms",
         "current_step",
         "last_evidence_number",
+        "drafts",
         "steps",
         "evidence",
         "journal",
@@ -324,6 +343,7 @@ _ATTACHMENT_KEYS = frozenset(
 )
 _REPORT_KEYS = frozenset(("place", "date", "reference"))
 _JOURNAL_KEYS = frozenset(("at", "action", "detail", "entries"))
+_DRAFT_KEYS = frozenset(("at", "platform", "categories", "pending", "fields"))
 _STEP_KEYS = frozenset(("status", "at"))
 _HEX = frozenset("0123456789abcdef")
 _CATEGORY_SET = frozenset(CATEGORIES)
@@ -537,6 +557,8 @@ class _Decoder:
             fields["platforms"] = self.texts(doc["platforms"], "platforms")
         if "steps" in doc:
             fields["steps"] = self.steps(doc["steps"])
+        if "drafts" in doc:
+            fields["drafts"] = self.drafts(doc["drafts"])
         default_added = fields.get("created")
         if "evidence" in doc:
             fields["evidence"] = self.evidence_list(doc["evidence"], default_added)
@@ -566,6 +588,36 @@ class _Decoder:
             at = self.time(raw.get("at"), where + ".at")
             if at is not None:
                 out[step_id] = StepProgress(status=status, at=at)
+        return out
+
+    def drafts(self, value: Any) -> dict[str, Draft] | None:
+        if type(value) is not dict:
+            self.problem("drafts", "store.not_a_table")
+            return None
+        out: dict[str, Draft] = {}
+        for key, raw in value.items():
+            where = f"drafts.{one_line(key, 40)}"
+            if type(raw) is not dict:
+                self.problem(where, "store.not_a_table")
+                continue
+            self.unknown_keys(raw, _DRAFT_KEYS, where)
+            at = self.time(raw.get("at"), where + ".at")
+            platform = self.text(raw.get("platform", ""), where + ".platform")
+            categories = self.texts(raw.get("categories", []), where + ".categories")
+            pending = self.texts(raw.get("pending", []), where + ".pending")
+            texts = raw.get("fields", {})
+            if type(texts) is not dict or any(type(v) is not str for v in texts.values()):
+                self.problem(where + ".fields", "store.not_a_table")
+                continue
+            if at is None or platform is None or categories is None or pending is None:
+                continue
+            out[key] = Draft(
+                at=at,
+                fields=dict(texts),
+                categories=tuple(categories),
+                platform=platform,
+                pending=tuple(pending),
+            )
         return out
 
     def journal(self, value: Any) -> list[JournalEntry] | None:

@@ -46,6 +46,11 @@ def _marker_match(match: re.Match[str]) -> str:
     return marker(match.group())
 
 
+def needs_marker(char: str) -> bool:
+    """True for a character :func:`visible` shows as a marker (controls, bidi, invisible)."""
+    return _DISPLAY_RE.match(char) is not None
+
+
 def visible(text: str) -> str:
     """Text safe to send to a terminal: controls and invisible characters as markers.
 

@@ -6,8 +6,12 @@ Both are ``ModalScreen``s that return their answer through ``dismiss``::
     self.app.push_screen(ConfirmDialog(app.tr("evidence.delete-ask")), after)
 
 Texts are shown with ``Content(...)`` (never parsed as markup) after going through
-``tui.core.text.visible``: a question may quote what a harasser wrote.  ``escape``
-answers "no" / closes; ``y`` / ``n`` (and ``o`` in French) answer directly.
+``tui.core.text.visible``: a question may quote what a harasser wrote.
+
+:class:`ConfirmDialog` is the one confirmation of the whole app (delete, discard,
+quit without saving...).  The destructive answer needs a deliberate key: ``y`` (or
+``o``, *oui*).  ``enter`` and ``escape`` always keep things as they are: the focus
+starts on the safe button, so a reflex ``enter`` never throws anything away.
 """
 
 from __future__ import annotations
@@ -47,16 +51,29 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("o", "answer(True)", show=False, id="dialog-o"),
     ]
 
-    def __init__(self, question: str, yes: str = "", no: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        detail: str = "",
+        *,
+        yes: str = "",
+        no: str = "",
+        lang: str | None = None,
+    ) -> None:
         super().__init__(classes="dialog")
         self.question = question
+        self.detail = detail
         self.yes_label = yes
         self.no_label = no
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        lang = _lang(self)
+        lang = self.lang or _lang(self)
         with Vertical(classes="dialog-box"):
             yield Static(Content(_clip(self.question)), classes="dialog-text")
+            if self.detail:
+                yield Static(Content(_clip(self.detail)), classes="dialog-detail")
+            yield Static(Content(t("app.dialog.keys", lang)), classes="dialog-keys")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     Content(self.no_label or t("app.dialog.no", lang)), id="dialog-no-button"

@@ -95,8 +95,6 @@ class EvidenceScreen(Screen[None]):
         self._key_state: tuple[bool, bool, bool] | None = None
         self._shown_token: tuple[object, ...] | None = None
         self._warmed = 0
-        self.drafts: dict[str, dict[str, Any]] = {}
-        """Typed values of forms closed by leaving the area ("new" or an entry ID)."""
         self.rows = EvidenceRows("en", PLATFORMS)
 
     # -- access to the app -----------------------------------------------------------
@@ -366,13 +364,9 @@ class EvidenceScreen(Screen[None]):
         self._open_form(entry, is_new=False)
 
     def _open_form(self, entry: Evidence, *, is_new: bool) -> None:
-        draft_key = "new" if is_new else entry.id
-        draft = self.drafts.pop(draft_key, None)
+        draft = self.case.drafts.get("new" if is_new else entry.id)
         if draft is not None:
             self.notify(self.tr("evidence.draft.restored"), markup=False, timeout=5)
-
-        def keep(kept: Evidence, values: dict[str, Any]) -> None:
-            self.drafts[draft_key] = values
 
         def done(result: FormResult | None) -> None:
             if result is not None:
@@ -385,7 +379,6 @@ class EvidenceScreen(Screen[None]):
             lang=self.lang,
             session=self.abri.open_session,
             draft=draft,
-            keep_draft=keep,
         )
         self.app.push_screen(form, done)
 

@@ -26,6 +26,7 @@ from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Static, T
 
 from tui.core.i18n import t
 from tui.core.text import one_line, visible
+from tui.screens.dialogs import ConfirmDialog as ConfirmDialog
 
 
 def plain(text: str) -> Content:
@@ -74,31 +75,6 @@ class SafeDirectoryTree(DirectoryTree):
         if isinstance(label, str):
             return Text(one_line(label, 200), no_wrap=True)
         return super().process_label(label)
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: ``enter`` or ``y`` confirms, ``escape`` or ``n`` cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,o,enter", "answer(True)", "yes", show=False),
-        Binding("n,escape", "answer(False)", "no", show=False),
-    ]
-
-    def __init__(self, question: str, detail: str = "", *, lang: str) -> None:
-        super().__init__(classes="evidence-dialog")
-        self.question = question
-        self.detail = detail
-        self.lang = lang
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(plain(self.question), classes="dialog-question")
-            if self.detail:
-                yield Static(plain(self.detail), classes="dialog-detail")
-            yield Static(plain(t("evidence.confirm.keys", self.lang)), classes="dialog-keys")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
 
 
 class MessageDialog(ModalScreen[None]):

@@ -19,9 +19,9 @@ the screen never freezes on a large file.  The form closes with a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -32,13 +32,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
-from tui.core.case import CATEGORIES, Evidence, Report
+from tui.core.case import CATEGORIES, Draft, Evidence, Report, now
 from tui.core.i18n import t
 from tui.core.platforms import PLATFORMS, PostInfo, UrlError, check_account_id, parse_url
-from tui.core.text import one_line, visible
+from tui.core.text import one_line
+from tui.core.textedit import EditableText
 from tui.core.timeparse import TimeParseError, format_datetime, parse_datetime
 from tui.screens.evidence_dialogs import ConfirmDialog, FilePicker, PathSuggester, plain
 from tui.widgets.evidence_rows import category_label
@@ -52,6 +55,12 @@ FAT_LIMIT = 4 * 1024**3 - 1
 """Largest file a FAT32 stick can hold."""
 
 FORM_REPORT_PLACES: tuple[str, ...] = ("platform", "pharos", "police")
+
+DRAFT_DELAY = 2.0
+"""Seconds after the last key before the draft is written into the case."""
+
+MULTILINE = frozenset(("content", "notes"))
+"""Fields that keep their newlines (the others show them as ↵)."""
 """Where an entry may already have been reported, one line each in the form."""
 
 
@@ -99,16 +108,17 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         timezone: str,
         lang: str,
         session: CaseSession | None,
-        draft: dict[str, Any] | None = None,
-        keep_draft: Callable[[Evidence, dict[str, Any]], None] | None = None,
+        draft: Draft | None = None,
     ) -> None:
         super().__init__(id="evidence-form")
         self.draft = draft
-        """Values typed in an earlier form that was closed without a decision (restored)."""
-        self.keep_draft = keep_draft
-        """Called with the typed values if the form is closed by leaving the area (f2, f4)."""
+        """What was typed in this form before (kept in the case), offered back."""
+        self.draft_key = "new" if is_new else entry.id
         self._decided = False
-        self._latest: dict[str, Any] | None = None
+        self._draft_timer: Timer | None = None
+        self._kept: Draft | None = draft
+        self._latest: Draft | None = None
+        """What the fields held after the last change (kept if the form is taken down)."""
         self.entry = entry
         self.is_new = is_new
         self.tz = timezone
@@ -125,7 +135,10 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         self._auto_time_source: str = entry.posted_at_source
         self._auto_time_text = self._fmt(entry.posted_at) if entry.posted_at else ""
         self._initial: dict[str, Any] = {}
-        self._originals: dict[str, tuple[str, str]] = {}
+        self._fields: dict[str, EditableText] = {}
+        """Each text field's exact stored text behind what it shows (see textedit)."""
+        self._given: dict[str, str] = {}
+        """The stored value each field opened with."""
 
     # -- helpers -------------------------------------------------------------------
 
@@ -150,33 +163,59 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         """What a field shows for a stored value: control codes made visible.
 
         Input and TextArea would send ESC or bidi characters to the terminal as they
-        are; the field shows the visible form, and :meth:`_typed` gives the stored
-        value back untouched as long as the field was not changed.
+        are; the field shows the visible form and :class:`EditableText` keeps the
+        exact characters behind it, edit after edit (:meth:`_typed` gives them back).
         """
-        shown = one_line(original) if id not in ("content", "notes") else visible(original)
-        self._originals[id] = (shown, original)
-        return shown
+        field = EditableText(original, one_line=id not in MULTILINE)
+        self._fields[id] = field
+        self._given[id] = original
+        return field.shown
 
     def _typed(self, id: str, *, strip: bool = True) -> str:
-        """A text field's value: the stored original if unchanged, else what was typed."""
+        """A text field's exact value: what was stored, with the person's edits."""
+        field = self._fields.get(id)
+        if field is None:
+            widget = self.query_one(f"#{id}")
+            return str(
+                widget.text if isinstance(widget, TextArea) else getattr(widget, "value", "")
+            )
         widget = self.query_one(f"#{id}")
         current = widget.text if isinstance(widget, TextArea) else getattr(widget, "value", "")
-        shown, original = self._originals.get(id, (None, ""))
-        if current == shown:
-            return original
-        return current.strip() if strip else current
+        if current != field.shown:
+            field.edit(current)  # its Changed message has not reached the form yet
+        value = field.stored
+        if strip and value != self._given.get(id):
+            value = value.strip()
+        return value
+
+    def _field(self, id: str) -> EditableText:
+        field = self._fields.get(id)
+        if field is None:
+            field = self._fields[id] = EditableText("", one_line=id not in MULTILINE)
+            self._given[id] = ""
+        return field
 
     @on(Input.Changed)
-    def _keep_input_visible(self, event: Input.Changed) -> None:
-        # A paste may carry control codes: they are kept, as visible markers.
-        if event.value and one_line(event.value) != event.value:
-            event.input.value = one_line(event.value)
+    def _keep_input_exact(self, event: Input.Changed) -> None:
+        # A paste may carry control codes: they are kept, shown as visible markers.
+        if not event.input.id:
+            return
+        shown, cursor = self._field(event.input.id).edit(event.value)
+        if shown != event.value:
+            event.input.value = shown
+            event.input.cursor_position = cursor
 
     @on(TextArea.Changed)
-    def _keep_text_visible(self, event: TextArea.Changed) -> None:
-        text = event.text_area.text
-        if text and visible(text) != text:
-            event.text_area.text = visible(text)
+    def _keep_text_exact(self, event: TextArea.Changed) -> None:
+        area = event.text_area
+        if not area.id:
+            return
+        text = area.text
+        shown, cursor = self._field(area.id).edit(text)
+        if shown != text:
+            area.text = shown
+            row = shown.count("\n", 0, cursor)
+            area.cursor_location = (row, cursor - (shown.rfind("\n", 0, cursor) + 1))
 
     def _value(self, id: str) -> str:
         return self.query_one(f"#{id}", Input).value
@@ -296,59 +335,105 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             except UrlError:
                 self._info = None
         self._initial = self._values()
-        if self.draft:
+        if self.draft is not None:
             self._restore(self.draft)
         self.query_one("#url", Input).focus()
 
-    # -- drafts: leaving the area (f2, f4) must not lose what was typed --------------------
+    # -- drafts: nothing typed is lost (another area, quitting, a crash) ------------------
 
-    def _auto_state(self) -> dict[str, Any]:
-        return {
-            "auto": dict(self._auto),
-            "time": self._auto_time,
-            "time_source": self._auto_time_source,
-            "time_text": self._auto_time_text,
-            "originals": dict(self._originals),
+    def current_draft(self) -> Draft:
+        """Everything typed or chosen in the form now, exactly."""
+        texts = {
+            widget.id: self._typed(widget.id, strip=False)
+            for widget in self.query(Input)
+            if widget.id
         }
+        for id in MULTILINE:
+            texts[id] = self._typed(id, strip=False)
+        return Draft(
+            at=now(),
+            fields={id: value for id, value in texts.items() if id and value},
+            categories=tuple(sorted(self.query_one("#categories", SelectionList).selected)),
+            platform=self._platform(),
+            pending=tuple(str(path) for path in self.pending),
+        )
 
-    def _restore(self, draft: dict[str, Any]) -> None:
-        state = draft.get("_state", {})
-        self._auto = dict(state.get("auto", {}))
-        self._auto_time = state.get("time", self._auto_time)
-        self._auto_time_source = state.get("time_source", self._auto_time_source)
-        self._auto_time_text = state.get("time_text", self._auto_time_text)
+    def keep_draft_now(self) -> None:
+        """Write what was typed into the case (as a draft), if anything was typed."""
+        if self._decided or self.session is None or self.session.read_only:
+            return
+        try:
+            draft = self.current_draft() if self.is_dirty() else None
+        except NoMatches:  # the form is being taken down: what was typed last is kept
+            draft = self._latest
+        if draft is None or not self._initial:
+            return
+        if self._kept is not None and replace(self._kept, at=draft.at) == draft:
+            return
+        self._kept = draft
+        self.session.set_draft(self.draft_key, draft)
+
+    def _restore(self, draft: Draft) -> None:
+        """Put a kept draft back in the fields (exact texts, ticks, platform, files)."""
         for widget in self.query(Input):
-            if widget.id in draft:
-                widget.value = draft[widget.id]
-        self.query_one("#content", TextArea).text = draft.get("content", "")
-        self.query_one("#notes", TextArea).text = draft.get("notes", "")
+            if widget.id and widget.id in draft.fields:
+                widget.value = self._shown(widget.id, draft.fields[widget.id])
+        for id in MULTILINE:
+            if id in draft.fields:
+                self.query_one(f"#{id}", TextArea).text = self._shown(id, draft.fields[id])
         categories = self.query_one("#categories", SelectionList)
         categories.deselect_all()
-        for value in draft.get("categories", []):
+        for value in draft.categories:
             categories.select(value)
-        if draft.get("platform") is not None:
-            self.query_one("#platform", Select).value = draft["platform"]
-        self.pending = list(draft.get("pending", []))
+        self.query_one("#platform", Select).value = draft.platform
+        self.pending = [Path(path) for path in draft.pending]
         self._show_shots()
+        self._mark_auto()
+
+    def _mark_auto(self) -> None:
+        """Fields whose text is what the URL gives count as filled from it (they follow it)."""
+        try:
+            info = parse_url(self._typed("url"), lang=self.lang)
+        except UrlError:
+            return
+        self._info = info
+        self._auto["platform"] = info.platform
+        if info.posted_at is not None and self._value("posted-at") == self._fmt(info.posted_at):
+            self._auto_time = info.posted_at
+            self._auto_time_source = info.posted_at_source or "post-id"
+            self._auto_time_text = self._fmt(info.posted_at)
+        for id, value in (
+            ("post-id", info.post_id),
+            ("handle", info.handle),
+            ("account-id", info.account_id),
+        ):
+            if value and self._value(id) == value:
+                self._auto[id] = value
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
     def _remember_typing(self) -> None:
-        if self.is_mounted and self._initial:
-            self._latest = self._values()
+        """Keep a draft a moment after the last key (a crash loses seconds, not an entry)."""
+        if not self.is_mounted or not self._initial or self.session is None:
+            return
+        with contextlib.suppress(NoMatches):
+            self._latest = self.current_draft() if self.is_dirty() else None
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft_now)
+        else:
+            self._draft_timer.reset()
 
     def on_unmount(self) -> None:
-        """Closed without save or cancel (the area was left): hand the typed values back."""
-        if self._decided or self.keep_draft is None or self._latest is None:
-            return
-        if self._latest != self._initial:
-            self.keep_draft(self.entry, {**self._latest, "_state": self._auto_state()})
+        """Closed without save or cancel (another area, the palette): keep the draft."""
+        self.keep_draft_now()
 
     def dismiss(self, result: FormResult | None = None) -> Any:
-        """Close with a decision (saved or cancelled): no draft is kept."""
+        """Close with a decision (saved, or thrown away after asking): the draft goes."""
         self._decided = True
+        if self.session is not None and not self.session.read_only:
+            self.session.set_draft(self.draft_key, None)
         return super().dismiss(result)
 
     def _values(self) -> dict[str, Any]:
@@ -369,49 +454,63 @@ class EvidenceForm(ModalScreen[FormResult | None]):
     # -- reacting to typing ----------------------------------------------------------
 
     def _autofill(self, id: str, value: str) -> None:
-        """Fill a field from the URL unless the person typed something else in it."""
+        """Fill a field from the URL (or empty it) unless the person typed something else."""
         current = self._value(id)
         if not current or current == self._auto.get(id):
-            self._set_value(id, value)
+            if current != value:
+                self._set_value(id, value)
             self._auto[id] = value
+
+    def _follow_url(self, info: PostInfo | None) -> None:
+        """Every field the URL decides follows it: filled from the new URL, emptied when
+        the URL is cleared or not a web address — unless the person typed it by hand."""
+        platform = self.query_one("#platform", Select)
+        if platform.value == self._auto.get("platform", "") or "platform" not in self._auto:
+            wanted = info.platform if info is not None else ""
+            if platform.value != wanted and (info is not None or "platform" in self._auto):
+                platform.value = wanted
+            self._auto["platform"] = wanted
+        self._autofill("post-id", info.post_id if info is not None else "")
+        self._autofill("handle", info.handle if info is not None else "")
+        self._autofill("account-id", info.account_id if info is not None else "")
+        current = self._value("posted-at")
+        if not current or current == self._auto_time_text:
+            when = info.posted_at if info is not None else None
+            self._auto_time = when
+            self._auto_time_source = (
+                (info.posted_at_source or "post-id") if info is not None and when else ""
+            )
+            self._auto_time_text = self._fmt(when)
+            if current != self._auto_time_text:
+                self._set_value("posted-at", self._auto_time_text)
 
     @on(Input.Changed, "#url")
     def url_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
+        # Opening the form on an existing entry must not overwrite what was recorded:
+        # fields follow the URL only once the person changes it.
+        changed = text != (self.entry.url_original or self.entry.url).strip()
         if not text:
             self._info = None
+            if changed:
+                self._follow_url(None)
             self._set_note("url-note", "")
+            self._show_time_note()
             return
         try:
             info = parse_url(text, lang=self.lang)
         except UrlError as error:
             self._info = None
+            if changed:
+                self._follow_url(None)
             self._set_note("url-note", str(error), error=True)
+            self._show_time_note()
             return
         self._info = info
-        # Opening the form on an existing entry must not overwrite what was recorded:
-        # fields follow the URL only once the person changes it.
-        if text != (self.entry.url_original or self.entry.url).strip():
-            self._fill_from(info)
+        if changed:
+            self._follow_url(info)
         self._set_note("url-note", self._describe(info))
         self._show_time_note()
-
-    def _fill_from(self, info: PostInfo) -> None:
-        if info.platform:
-            self.query_one("#platform", Select).value = info.platform
-        if info.post_id:
-            self._autofill("post-id", info.post_id)
-        if info.handle:
-            self._autofill("handle", info.handle)
-        if info.account_id:
-            self._autofill("account-id", info.account_id)
-        if info.posted_at is not None:
-            current = self._value("posted-at")
-            if not current or current == self._auto_time_text:
-                self._auto_time = info.posted_at
-                self._auto_time_source = info.posted_at_source or "post-id"
-                self._auto_time_text = self._fmt(info.posted_at)
-                self._set_value("posted-at", self._auto_time_text)
 
     def _describe(self, info: PostInfo) -> str:
         parts = [PLATFORMS.get(info.platform, self._tr("evidence.form.platform-other"))]
@@ -420,6 +519,10 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         if info.handle:
             parts.append("@" + info.handle)
         note = " · ".join(parts)
+        typed = self._value("handle").strip().lstrip("@")
+        if info.handle and typed and typed != info.handle and typed != self._auto.get("handle"):
+            # Typed by hand: kept, and the difference is pointed out (a renamed account?).
+            note += " — " + self._tr("evidence.form.handle-differs", typed=typed, url=info.handle)
         if info.warning:
             note += " — " + info.warning
         return note
@@ -522,8 +625,9 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         entry = self.entry
         url_text = self._typed("url")
         url, url_original = entry.url, entry.url_original
+        comment_id, approximate = entry.comment_id, entry.posted_at_approximate
         if url_text != (entry.url_original or entry.url):
-            url, url_original = "", ""
+            url, url_original, comment_id, approximate = "", "", "", False
             if url_text:
                 try:
                     info = parse_url(url_text, lang=self.lang)
@@ -531,12 +635,17 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                     self._fail("url-note", str(error), "url")
                     return None
                 url, url_original = info.url, info.url_original
+                if url_original == url:
+                    url_original = ""
+                comment_id, approximate = info.comment_id, info.posted_at_approximate
         time_text = self._value("posted-at").strip()
         posted_at: datetime | None = None
         source = ""
         if time_text:
             if time_text == self._auto_time_text and self._auto_time is not None:
                 posted_at, source = self._auto_time, self._auto_time_source or "typed"
+                if source != "post-id":
+                    approximate = False
             else:
                 try:
                     posted_at = parse_datetime(time_text, self.tz, lang=self.lang)
@@ -544,6 +653,9 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                     self._fail("posted-at-note", str(error), "posted-at")
                     return None
                 source = "typed"
+                approximate = False
+        else:
+            approximate = False
         platform = self._platform()
         account_id = self._typed("account-id")
         problem = check_account_id(platform, account_id, self.lang)
@@ -580,6 +692,8 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             entry,
             url=url,
             url_original=url_original,
+            comment_id=comment_id,
+            posted_at_approximate=approximate,
             platform=platform,
             post_id=self._typed("post-id"),
             account_handle=handle,
