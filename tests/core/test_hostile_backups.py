@@ -143,7 +143,8 @@ def test_saves_of_a_large_case_killed_at_any_moment_leave_no_torn_backup(tmp_pat
     folder = tmp_path / "case"
     folder.mkdir()
     path = folder / "alice.toml"
-    old, new = loads(case_text("A", 800)), loads(case_text("B", 800))
+    size = int(os.environ.get("ABRI_SAVE_KILL_ENTRIES", "800"))
+    old, new = loads(case_text("A", size)), loads(case_text("B", size))
     versions = {encode(old), encode(new)}
     CaseFile.create(path, old).close()
     holders = {"A": CaseFile.open(path)}
