@@ -429,3 +429,56 @@ def test_cli_folder_import_copies_nothing_from_outside_the_folder(
     assert "Traceback" not in done.stderr
     copies = [p for p in (case.parent / "bob-files").iterdir() if p.is_file()]
     assert [p.read_bytes() for p in copies] == [png_bytes((12, 12))]
+
+
+@pytest.mark.parametrize("hostile", ["fifo", "dev-zero"])
+def test_abri_import_of_a_fifo_or_dev_zero_list_ends_at_once(tmp_path: Path, hostile: str) -> None:
+    import subprocess
+
+    case = tmp_path / "bob.toml"
+    run = [sys.executable, "-m", "tui"]
+    subprocess.run(
+        [*run, "new", str(case), "--lang", "en"], cwd=ROOT, check=True, capture_output=True
+    )
+    urls = tmp_path / "urls.txt"
+    if hostile == "fifo":
+        os.mkfifo(urls)
+    else:
+        os.symlink("/dev/zero", urls)
+    done = subprocess.run(
+        [*run, "import", str(case), str(urls), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,  # used to hang (FIFO) or grow to 8 GiB (/dev/zero)
+    )
+    assert done.returncode == 1
+    assert ("pipe" if hostile == "fifo" else "device") in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_abri_check_on_a_case_file_replaced_by_a_fifo_ends_with_a_sentence(tmp_path: Path) -> None:
+    import subprocess
+
+    case = tmp_path / "bob.toml"
+    run = [sys.executable, "-m", "tui"]
+    subprocess.run(
+        [*run, "new", str(case), "--lang", "en"], cwd=ROOT, check=True, capture_output=True
+    )
+    subprocess.run(  # a second save, so a backup exists to fall back on
+        [*run, "add", str(case), "--content=x", "--lang", "en"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    case.unlink()
+    os.mkfifo(case)
+    done = subprocess.run(
+        [*run, "check", str(case), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "not a regular file" in done.stdout + done.stderr

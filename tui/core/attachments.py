@@ -319,6 +319,9 @@ SUPPORTED_IMAGE_KINDS = ("png", "jpeg", "gif", "bmp", "webp")
 IMAGE_MAX_PIXELS = 100_000_000
 """Larger pictures are refused as pictures (decompression bombs; no phone takes more)."""
 
+URL_LIST_MAX_BYTES = 64 * 1024**2
+"""A list of URLs to import is read up to this size (about a million addresses)."""
+
 IMAGE_MAX_BYTES = 256 * 1024**2
 """A folder import reads at most this much per file: no screenshot or photo is bigger."""
 
@@ -514,9 +517,9 @@ def time_from_exif(path: Path, tz: str, *, now: datetime | None = None) -> datet
     Any failure to read (not an image, hostile file, Pillow missing) gives None.
     """
     try:
-        from PIL import Image
+        image_module = _pillow()
 
-        with Image.open(path) as image:
+        with image_module.open(path) as image:
             exif = image.getexif()
             sub = exif.get_ifd(0x8769)
             raw = sub.get(36867) or sub.get(36868)
