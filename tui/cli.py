@@ -534,6 +534,8 @@ def _attach_all(
         attachment = result.attachment
         if result.reused and result.existing_id != evidence.id:
             say.say("cli.add.reused", name=source.name, entry=result.existing_id)
+        if result.notice:  # named like a picture, but not one: kept as a file
+            say.fail("cli.notice", text=result.notice)
         if all(existing.path != attachment.path for existing in evidence.attachments):
             evidence = replace(evidence, attachments=[*evidence.attachments, attachment])
         _put(casefile.case, evidence)

@@ -482,3 +482,22 @@ def test_abri_check_on_a_case_file_replaced_by_a_fifo_ends_with_a_sentence(tmp_p
     )
     assert done.returncode == 2
     assert "not a regular file" in done.stdout + done.stderr
+
+
+def test_abri_add_says_when_a_screenshot_is_not_a_picture(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    case = tmp_path / "bob.toml"
+    assert main(["new", str(case), "--lang", "en"]) == 0
+    fake = tmp_path / "Screenshot_20261123-143201.png"
+    fake.write_text("a text file named like a screenshot")
+    real = tmp_path / "real.png"
+    real.write_bytes(png_bytes())
+    capsys.readouterr()
+    assert main(["add", str(case), "--screenshot", str(fake), "--lang", "en"]) == 0
+    said = capsys.readouterr()
+    assert "is not a picture Abri can show" in said.err and fake.name in said.err
+    assert main(["add", str(case), "--screenshot", str(real), "--lang", "en"]) == 0
+    assert "not a picture" not in capsys.readouterr().err
