@@ -14,7 +14,17 @@ What this module promises:
   imported only when needed) or a time in the file name (Android, iOS/macOS, Windows
   screenshot names), interpreted in the case's time zone.
 * :func:`verify` re-reads every attachment and reports what is missing, altered, of
-  another size, or outside the evidence folder.
+  another size, outside the evidence folder, or not a regular file.
+* Regular files or nothing: every read goes through :func:`open_regular` (and
+  :func:`read_regular`, :func:`sha256_file`, :func:`read_attachment` for the exporters
+  and the bundle), which refuses FIFOs, devices, sockets, folders, symlink loops,
+  oversized files and links leading out, with one sentence, and never blocks.
+* Pictures are checked, not trusted: :func:`image_kind` decodes the bytes with Pillow
+  (decompression bombs refused); a file named ``.png`` that is not a picture is still
+  attached, as a file, and :func:`attach_file` says so.
+* :func:`scan_folder` lists what a folder import may take and what it skips, and why
+  (links leading out of the folder, special files...); names that are not UTF-8 are
+  kept in a safe form (:func:`safe_name`).
 
 It never modifies the case: callers put the returned :class:`Attachment` into a new
 :class:`Evidence` (``dataclasses.replace``) and save through the case file.
