@@ -631,7 +631,7 @@ def attach_file(
         raise AttachError(t("attach.cannot_write", detail=_why(exc))) from None
 
     case = casefile.case
-    kind, notice = _picture_check(partial, original)
+    kind, notice = picture_check(partial, original)
     taken_at, taken_source = taken_time(partial, case.timezone, source.name)
     added_at = datetime.now(UTC)
     existing = find_attachment(case, digest)
@@ -681,12 +681,67 @@ def attach_file(
     return AttachResult(attachment, False, "", kind, notice)
 
 
-def _picture_check(copy: Path, original: str) -> tuple[str | None, str]:
-    """The picture kind of a fresh copy, and a sentence when its name promises one it is not."""
+def picture_check(copy: Path, original: str) -> tuple[str | None, str]:
+    """The picture kind of a fresh copy (:func:`image_kind`), and a sentence to show when
+    its ``original`` name promises a picture and it is not one ("" otherwise)."""
     kind = image_kind_of_file(copy)
     if kind is None and os.path.splitext(original)[1].lower() in IMAGE_EXTENSIONS:
         return None, t("safety.not_a_picture", name=original)
     return kind, ""
+
+
+def check_source(source: Path, *, max_bytes: int = FAT_MAX_BYTES) -> None:
+    """Raise :class:`AttachError` (one sentence) unless ``source`` is a file that can be taken.
+
+    A regular file only (never a folder, a FIFO, a device, a socket or a symlink
+    loop), of at most ``max_bytes``; only ``stat`` calls, never blocks.
+    """
+    source = Path(source)
+    limit = min(max_bytes, FAT_MAX_BYTES)
+    problem = regular_file_problem(source, max_bytes=limit)
+    if problem is None:
+        return
+    name = safe_name(source.name)
+    if problem.kind == "missing":
+        raise AttachError(t("attach.not_found", name=name))
+    if problem.kind == "too-big" and limit == FAT_MAX_BYTES:
+        raise AttachError(t("attach.too_big", name=name))
+    raise AttachError(str(problem))
+
+
+def copy_hashing(
+    source: Path,
+    target: Path,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    max_bytes: int = FAT_MAX_BYTES,
+) -> tuple[str, int]:
+    """Copy ``source`` to the new file ``target`` and hash it in one pass (fsynced).
+
+    Returns (SHA-256, size).  Raises :class:`AttachError` (one sentence) when it
+    cannot (including anything that is not a regular file: the open never blocks),
+    or :class:`CopyCancelled` once ``cancelled()`` turns true (checked between
+    chunks, so a 4 GiB copy stops at once); ``target`` is removed in every failure.
+    Reads at most ``max_bytes`` (a folder import passes :data:`IMAGE_MAX_BYTES`).
+    """
+    limit = min(max_bytes, FAT_MAX_BYTES)
+    name = safe_name(Path(source).name)
+    try:
+        return _copy_hashing(source, target, limit, cancelled)
+    except UnsafeFileError as exc:
+        raise AttachError(str(exc)) from None
+    except _ReadError as exc:
+        raise AttachError(t("attach.unreadable", name=name, detail=_why(exc.error))) from None
+    except _TooBig:
+        if limit == FAT_MAX_BYTES:
+            raise AttachError(t("attach.too_big", name=name)) from None
+        raise AttachError(str(_refusal("too-big", name, _size_text(limit)))) from None
+    except OSError as exc:
+        raise AttachError(t("attach.cannot_write", detail=_why(exc))) from None
+
+
+class CopyCancelled(Exception):
+    """The person stopped a copy (the partial copy is already removed)."""
 
 
 class _ReadError(Exception):
@@ -699,11 +754,16 @@ class _TooBig(Exception):
     pass
 
 
-def _copy_hashing(source: Path, target: Path, limit: int = FAT_MAX_BYTES) -> tuple[str, int]:
+def _copy_hashing(
+    source: Path,
+    target: Path,
+    limit: int = FAT_MAX_BYTES,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[str, int]:
     """Copy and hash in one read pass; fsync the copy.  Removes ``target`` on failure.
 
     ``source`` is opened with :func:`open_regular` (never blocks, regular files
-    only); at most ``limit`` bytes are read.
+    only; :class:`UnsafeFileError` otherwise); at most ``limit`` bytes are read.
     """
     digest = hashlib.sha256()
     size = 0
@@ -720,6 +780,8 @@ def _copy_hashing(source: Path, target: Path, limit: int = FAT_MAX_BYTES) -> tup
                         raise _ReadError(exc) from None
                     if not chunk:
                         break
+                    if cancelled is not None and cancelled():
+                        raise CopyCancelled
                     size += len(chunk)
                     if size > limit:  # the file grew while we copied it
                         raise _TooBig
@@ -735,6 +797,16 @@ def _copy_hashing(source: Path, target: Path, limit: int = FAT_MAX_BYTES) -> tup
                 os.unlink(target)
             raise
     return digest.hexdigest(), size
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the file system can)."""
+    _fsync_folder(folder)
+
+
+def why(exc: OSError) -> str:
+    """The reason for an OS error, as a person reads it (disk full, permission...)."""
+    return _why(exc)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -18,10 +18,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tui.core.text import one_line, visible
+from tui.shell import shell
 from tui.widgets.status import KeysFooter
 
 if TYPE_CHECKING:
-    from tui.app import AbriApp
+    pass
 
 GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("f1", "app.help.f1"),
@@ -59,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
         """The screen help was opened from (its keys are listed first)."""
 
     def compose(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         tr = app.tr
         yield Static(Content(f"{tr('app.help.title')} — {tr('app.help.close')}"), id="help-title")
         with VerticalScroll(id="help-body"):
@@ -84,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _screen_keys(self) -> list[tuple[str, str]]:
         """(key, description) of the origin screen's own keys that work now."""
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         origin = self.origin
         if origin is None or not origin.is_attached:
             return []
@@ -92,12 +93,12 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for _key, active in origin.active_bindings.items():
             binding = active.binding
-            if active.node is app or binding.system or not binding.description:
+            if active.node is self.app or binding.system or not binding.description:
                 continue
             label = app.binding_label(binding)
             if label == binding.description:
                 continue  # Textual's own untranslated keys (tab: "Focus Next") stay out
-            key = app.get_key_display(binding)
+            key = self.app.get_key_display(binding)
             if (key, label) in seen:
                 continue
             seen.add((key, label))
@@ -105,7 +106,7 @@ class HelpScreen(ModalScreen[None]):
         return lines
 
     def _contacts(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         tr = app.tr
         try:
             from tui.core.content import load_contacts
