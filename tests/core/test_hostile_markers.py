@@ -124,3 +124,24 @@ def test_a_marker_that_is_a_fifo_does_not_block_opening(case_path: Path) -> None
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_an_older_abris_marker_whose_pid_was_reused_since_is_stale(
+    case_path: Path, other_process: subprocess.Popen[bytes]
+) -> None:
+    # No boot or start time (written by an older Abri), an hour before the process
+    # that now has this PID started: that process cannot have written it.
+    from datetime import UTC, datetime, timedelta
+
+    earlier = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    write_marker(case_path, pid=other_process.pid, at=earlier)
+    casefile = CaseFile.open(case_path)
+    assert not casefile.held_elsewhere
+    assert any("no longer running" in n for n in casefile.notices)
+    casefile.close()
+
+    # Written after that process started: it may be an Abri, so it is believed.
+    write_marker(case_path, pid=other_process.pid, at=datetime.now(UTC).isoformat())
+    casefile = CaseFile.open(case_path)
+    assert casefile.held_elsewhere
+    casefile.close()

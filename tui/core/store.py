@@ -1174,7 +1174,49 @@ def _marker_holder(raw: dict[str, Any]) -> str:
         now = _process_identity(pid)
         if now is not None and now != started:
             return "stale"  # the PID now belongs to another process
+        return "live"
+    # A marker from an older Abri (no start time): the process holding the PID now
+    # started after the marker was written, so it cannot have written it.
+    written = _parse_marker_time(raw.get("at"))
+    began = _process_started_at(pid)
+    if written is not None and began is not None and began > written + 5:
+        return "stale"
     return "live"
+
+
+def _parse_marker_time(value: Any) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value[:40])
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    try:
+        return moment.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _process_started_at(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch; Linux only, else None).
+
+    Boot time plus the start in clock ticks: good to a few seconds (the boot time
+    moves when the clock is corrected), enough to tell "started after the marker".
+    """
+    ticks = _process_identity(pid) if sys.platform.startswith("linux") else None
+    if ticks is None:
+        return None
+    try:
+        with open("/proc/stat", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"btime "):
+                    boot = int(line.split()[1])
+                    return boot + int(ticks) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 # ---------------------------------------------------------------------------
