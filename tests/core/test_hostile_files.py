@@ -502,3 +502,32 @@ def test_abri_add_says_when_a_screenshot_is_not_a_picture(
     assert "is not a picture Abri can show" in shown and fake.name in shown
     assert main(["add", str(case), "--screenshot", str(real), "--lang", "en"]) == 0
     assert "not a picture" not in "".join(capsys.readouterr())
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device", "loop", "folder", "socket"])
+def test_the_sessions_copy_path_refuses_special_files_at_once(
+    specials: dict[str, Path], tmp_path: Path, kind: str
+) -> None:
+    from tui.core.attachments import check_source, copy_hashing
+
+    target = tmp_path / "staged.part"
+    with within(5):
+        with pytest.raises(AttachError) as checked:
+            check_source(specials[kind])
+        with pytest.raises(AttachError) as copied:
+            copy_hashing(specials[kind], target)
+    assert specials[kind].name in str(checked.value)
+    assert str(copied.value) == str(checked.value)
+    assert not target.exists()
+
+
+def test_the_sessions_copy_path_reads_at_most_its_cap(tmp_path: Path) -> None:
+    from tui.core.attachments import copy_hashing
+
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\0" * 10_000)
+    with pytest.raises(AttachError, match="larger than 4 KiB"):
+        copy_hashing(big, tmp_path / "out.part", max_bytes=4096)
+    assert not (tmp_path / "out.part").exists()
+    digest, size = copy_hashing(big, tmp_path / "ok.part")
+    assert size == 10_000 and digest == hashlib.sha256(b"\0" * 10_000).hexdigest()

@@ -211,9 +211,10 @@ def _check_regular(path: Path, inside: Path | None, max_bytes: int) -> os.stat_r
 
 
 def _size_text(limit: int) -> str:
-    if limit >= 1024**3:
-        return f"{limit / 1024**3:.0f} GiB"
-    return f"{limit / 1024**2:.0f} MiB"
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if limit >= size:
+            return f"{limit / size:.0f} {unit}"
+    return f"{limit} bytes"
 
 
 def regular_file_problem(
