@@ -194,3 +194,16 @@ def test_the_app_side_open_refuses_a_deep_file_with_a_sentence(tmp_path: Path) -
     with pytest.raises(CaseError) as caught:
         CaseFile.open(path)
     assert "levels deep" in str(caught.value)
+
+
+def test_a_structure_already_stripped_by_the_caller_is_checked_the_same() -> None:
+    # A parser front-end that removed strings itself (to nothing) passes its skeleton.
+    import tui.core.store as store
+
+    for label in ("table name of 1,000,000 parts", "arrays 100,000 deep"):
+        text = PATHOLOGICAL[label]
+        skeleton = store._STRINGS_AND_COMMENTS.sub("", text)
+        with pytest.raises(CaseError):
+            check_limits(text, skeleton)
+    ok = HEAD + 'x = ["]]]]", "[[[["]\n"a"."b".c = 1\n'
+    check_limits(ok, store._STRINGS_AND_COMMENTS.sub("", ok))
