@@ -802,8 +802,8 @@ _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 def parse_document(text: str) -> dict[str, Any]:
     """Parse TOML text, turning a syntax error or a BOM into a :class:`CaseError`."""
-    check_limits(text)
     problems = []
+    check_limits(text)
     if text.startswith("\ufeff"):
         problems.append(Problem(t("store.line", line=1), t("store.bom")))
         text = text[1:]
