@@ -929,21 +929,28 @@ def image_files(folder: Path) -> list[Path]:
     return [found.path for found in scan_folder(folder).files]
 
 
-def verify(casefile: CaseFile) -> list[AttachmentProblem]:
+def verify(
+    casefile: CaseFile, progress: Callable[[int, int], None] | None = None
+) -> list[AttachmentProblem]:
     """Every attachment that is missing, altered, of another size or outside the folder.
 
     Reads each file once (a file shared by several entries is hashed once), and only
     regular files inside the evidence folder: a FIFO, a device, a socket, a symlink
     loop or a link leading out is reported (kind ``special``, ``outside``...) without
     being opened, so a check always ends.  An empty list means every recorded file is
-    present and unchanged since it was recorded.
+    present and unchanged since it was recorded.  ``progress(done, total)`` is called
+    after each entry (safe from a worker thread).
     """
     problems: list[AttachmentProblem] = []
+    evidence = casefile.case.evidence
+    total = len(evidence)
     base = casefile.path.parent
     folder = casefile.evidence_dir
     folder_name = folder.name
     hashes: dict[str, str | UnsafeFileError] = {}
-    for entry in casefile.case.evidence:
+    for done, entry in enumerate(evidence, 1):
+        if progress is not None:
+            progress(done, total)
         for attachment in entry.attachments:
             path = attachment.path
 
