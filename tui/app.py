@@ -46,6 +46,7 @@ from textual.signal import Signal
 from tui.core.case import Case, Language
 from tui.core.i18n import pick_language, set_language, t
 from tui.core.text import one_line, visible
+from tui.keygate import KeyGate, gated
 from tui.settings import Settings
 from tui.themes import DEFAULT_THEME, LoadedThemes, load_themes
 from tui.widgets.status import translate
@@ -170,6 +171,8 @@ class AbriApp(App[int]):
         self._closed = False
         """True once the case was saved and released on the way out: no more saves."""
         self.notices: list[str] = []
+        self._keys = KeyGate(self)
+        """Keys typed in a burst land where they were typed (see tui/keygate.py)."""
         self._settings_pending = False
         """The last case changed and is not written to the settings yet."""
         self.themes: LoadedThemes = load_themes()
@@ -200,6 +203,18 @@ class AbriApp(App[int]):
     def tr(self, key: str, /, **params: Any) -> str:
         """The message ``key`` in the app's current language (plain text, never markup)."""
         return t(key, self.lang, **params)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes are handed over one at a time (see :mod:`tui.keygate`)."""
+        if not gated(event):
+            await super().on_event(event)
+            return
+        if not self._keys.admit(event):
+            return
+        try:
+            await super().on_event(event)
+        finally:
+            self._keys.handled(event)
 
     def on_mount(self) -> None:
         from tui.screens.start import begin

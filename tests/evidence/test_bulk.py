@@ -169,3 +169,31 @@ async def test_a_folder_of_screenshots_gives_one_entry_each(
     assert {e["attachments"][0]["taken_at_source"] for e in seen} == {"file-name"}
     copied = list((path.parent / "case-files").glob("*.png"))
     assert len(copied) == 3, "the same image twice is copied once"
+
+
+async def test_after_undoing_a_bulk_add_the_next_entry_gets_a_new_id(
+    make_case: Callable[..., Path],
+) -> None:
+    """A dossier that cited "E0001" must never see E0001 become another message."""
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    urls = [f"https://x.com/u{n}/status/{1382350606417817604 + n}" for n in range(3)]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "b")
+        await pilot.pause()
+        app.post_message(events.Paste("\n".join(urls)))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # the three entries go away
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        app.post_message(events.Paste("https://x.com/later/status/1382350606417817999"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    [entry] = evidence_on_disk(path)
+    assert entry["id"] == "E0004"
+    assert read_case(path)["last_evidence_number"] == 4

@@ -103,6 +103,10 @@ class Evidence:
     attachments: tuple[Attachment, ...] = ()
     reports: tuple[Report, ...] = ()
     added_at: datetime = field(default_factory=now)
+    comment_id: str = ""
+    """The comment the URL points at, when the hostile message is a comment under ``post_id``."""
+    posted_at_approximate: bool = False
+    """``posted_at`` is close to, not exactly, the time the platform shows (TikTok, Threads IDs)."""
 
     def __post_init__(self) -> None:
         for name in ("categories", "attachments", "reports"):

@@ -305,6 +305,8 @@ class CaseSession:
                             temp.unlink()
                         del self._staged[path]
                 self._put_aside(self._known_files - referenced)
+                with contextlib.suppress(OSError):
+                    self.staging_dir.rmdir()  # only when empty
             self.casefile.close()
 
     # -- reading ------------------------------------------------------------------

@@ -183,6 +183,8 @@ def _evidence_dict(e: Evidence, where: str) -> dict[str, Any]:
         out["posted_at"] = _utc(e.posted_at, where + ".posted_at")
     if e.posted_at_source:
         out["posted_at_source"] = e.posted_at_source
+    if e.posted_at_approximate:
+        out["posted_at_approximate"] = True
     if e.observed_at is not None:
         out["observed_at"] = _utc(e.observed_at, where + ".observed_at")
     for key in _EVIDENCE_TEXT:
@@ -297,6 +299,7 @@ _EVIDENCE_TEXT = (
     "url_original",
     "platform",
     "post_id",
+    "comment_id",
     "account_handle",
     "account_id",
     "content",
@@ -307,6 +310,7 @@ _EVIDENCE_KEYS = frozenset(
         "id",
         "posted_at",
         "posted_at_source",
+        "posted_at_approximate",
         "observed_at",
         "categories",
         "added_at",
@@ -673,6 +677,14 @@ class _Decoder:
                     where + ".posted_at_source",
                     "store.bad_choice",
                     choices=", ".join(s for s in TIME_SOURCES if s),
+                )
+        approximate = raw.get("posted_at_approximate")
+        if approximate is not None:
+            if type(approximate) is bool:
+                fields["posted_at_approximate"] = approximate
+            else:
+                self.problem(
+                    where + ".posted_at_approximate", "store.bad_choice", choices="true, false"
                 )
         categories = raw.get("categories")
         if categories is not None:

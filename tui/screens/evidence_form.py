@@ -82,6 +82,9 @@ def check_file(path: Path, lang: str) -> str | None:
 class EvidenceForm(ModalScreen[FormResult | None]):
     """Add or edit one entry (see the module docstring for the keys)."""
 
+    AUTO_FOCUS = "#url"
+    """The form opens with the cursor in the URL field (keys typed ahead go there)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "evidence.key.save", priority=True, id="evidence-form-save"),
         Binding("escape", "cancel", "evidence.key.cancel", id="evidence-form-cancel"),
