@@ -683,10 +683,13 @@ def cmd_import(args: argparse.Namespace, forced: str | None, say: Output) -> int
 
 
 def _import_urls(source: Path, session: CaseSession, say: Output) -> int:
-    try:
-        raw = source.read_bytes()
+    from tui.core.attachments import URL_LIST_MAX_BYTES, read_regular
+
+    try:  # never a FIFO (would block) or a link to /dev/zero (would never end)
+        raw = read_regular(source, max_bytes=URL_LIST_MAX_BYTES)
     except OSError as error:
-        say.fail("cli.import.unreadable", path=str(source), reason=_os_reason(error))
+        reason = _os_reason(error).rstrip(".")
+        say.fail("cli.import.unreadable", path=str(source), reason=reason)
         return PROBLEMS
     try:
         text = raw.decode("utf-8-sig")
@@ -801,10 +804,10 @@ def _main_file_problems(path: Path, say: Output) -> bool:
     :meth:`CaseFile.open` falls back to the newest readable backup (read-only) when
     the file is broken; ``check`` must still say that the file is broken.
     """
-    from tui.core.store import CaseError, decode, symlink_problems
+    from tui.core.store import CaseError, decode, read_case_bytes, symlink_problems
 
     try:
-        decoded = decode(path.read_bytes().decode("utf-8"), f"{path.stem}-files")
+        decoded = decode(read_case_bytes(path).decode("utf-8"), f"{path.stem}-files")
         problems = symlink_problems(decoded.case, path)
     except CaseError as error:
         problems = list(error.problems)

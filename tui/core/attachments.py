@@ -14,7 +14,17 @@ What this module promises:
   imported only when needed) or a time in the file name (Android, iOS/macOS, Windows
   screenshot names), interpreted in the case's time zone.
 * :func:`verify` re-reads every attachment and reports what is missing, altered, of
-  another size, or outside the evidence folder.
+  another size, outside the evidence folder, or not a regular file.
+* Regular files or nothing: every read goes through :func:`open_regular` (and
+  :func:`read_regular`, :func:`sha256_file`, :func:`read_attachment` for the exporters
+  and the bundle), which refuses FIFOs, devices, sockets, folders, symlink loops,
+  oversized files and links leading out, with one sentence, and never blocks.
+* Pictures are checked, not trusted: :func:`image_kind` decodes the bytes with Pillow
+  (decompression bombs refused); a file named ``.png`` that is not a picture is still
+  attached, as a file, and :func:`attach_file` says so.
+* :func:`scan_folder` lists what a folder import may take and what it skips, and why
+  (links leading out of the folder, special files...); names that are not UTF-8 are
+  kept in a safe form (:func:`safe_name`).
 
 It never modifies the case: callers put the returned :class:`Attachment` into a new
 :class:`Evidence` (``dataclasses.replace``) and save through the case file.
@@ -25,13 +35,17 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
 import re
 import secrets
-from collections.abc import Callable
+import stat
+import warnings
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 from zoneinfo import ZoneInfo
 
 from tui.core.case import Attachment, Case, Evidence, TimeSource
@@ -74,6 +88,10 @@ class AttachResult(NamedTuple):
     """True when the same content was already in the case and no copy was made."""
     existing_id: str
     """When reused: the ID of the entry that already held this file."""
+    image: str | None = None
+    """The picture format the bytes really are (:func:`image_kind`), None if not one."""
+    notice: str = ""
+    """A sentence to show when the file is named like a picture but is not one."""
 
 
 class AttachmentProblem(NamedTuple):
@@ -82,19 +100,335 @@ class AttachmentProblem(NamedTuple):
     evidence_id: str
     path: str
     kind: str
-    """``missing``, ``altered``, ``size``, ``outside`` or ``unreadable``."""
+    """``missing``, ``altered``, ``size``, ``outside``, ``special`` (a FIFO, a device, a
+    socket, a folder or a symlink loop, never opened) or ``unreadable``."""
     message: str
+
+
+# ---------------------------------------------------------------------------
+# Regular files only
+#
+# Every read of a file the person did not create with Abri goes through here: a
+# case folder received from someone else may hold a FIFO (opening it blocks for
+# ever), a link to /dev/zero (reading never ends), a socket, a symlink loop, or a
+# link leading to ~/.ssh.  Each is refused with one sentence, before anything blocks.
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the type check: no wait
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+class UnsafeFileError(AttachError, OSError):
+    """A path that is not a regular file Abri may read; ``str(error)`` is one sentence.
+
+    Also an :class:`OSError`, so code that already catches read errors around
+    :func:`sha256_file` keeps working.  ``kind`` says what it was: ``missing``,
+    ``folder``, ``pipe``, ``device``, ``socket``, ``special``, ``loop``, ``outside``,
+    ``too-big`` or ``unreadable``.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def safe_name(name: str) -> str:
+    """``name`` with anything that cannot be written as UTF-8 shown as ``\\xNN``.
+
+    A file name that is not valid UTF-8 (common on sticks written by old cameras or
+    Windows code pages) reaches Python with stand-in characters that cannot be
+    saved in a TOML file.  The safe form keeps every other character and shows the
+    original bytes, so the person still recognises the file.
+    """
+    return _SURROGATE.sub(_show_surrogate, name)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _show_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, kept by Python's surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"  # a lone UTF-16 half (Windows names can hold one)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special"
+
+
+def _refusal(kind: str, name: str, detail: str = "") -> UnsafeFileError:
+    key = "attach.not_a_file" if kind == "folder" else f"safety.file_{kind.replace('-', '_')}"
+    return UnsafeFileError(kind, t(key, name=name, detail=detail))
+
+
+def _inside(real: str, real_root: str) -> bool:
+    return real != real_root and os.path.commonpath([real_root, real]) == real_root
+
+
+def _check_regular(path: Path, inside: Path | None, max_bytes: int) -> os.stat_result:
+    """The stat of ``path`` if it is a regular file Abri may read, else UnsafeFileError.
+
+    Only ``stat`` calls: opening some devices has effects of its own (a tape rewinds).
+    """
+    name = safe_name(path.name)
+    if inside is not None:
+        real_root = os.path.realpath(inside)
+        if not _inside(os.path.realpath(path), real_root):
+            raise _refusal("outside", name)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        try:
+            dangling = stat.S_ISLNK(os.lstat(path).st_mode)
+        except OSError:
+            dangling = False
+        raise _refusal("broken-link" if dangling else "missing", name) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _refusal("loop", name) from None
+        raise _refusal("unreadable", name, _why(exc)) from None
+    kind = _kind_of(info.st_mode)
+    if kind != "file":
+        raise _refusal(kind, name)
+    if info.st_size > max_bytes:
+        raise _refusal("too-big", name, _size_text(max_bytes))
+    return info
+
+
+def _size_text(limit: int) -> str:
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if limit >= size:
+            return f"{limit / size:.0f} {unit}"
+    return f"{limit} bytes"
+
+
+def regular_file_problem(
+    path: Path, *, inside: Path | None = None, max_bytes: int = FAT_MAX_BYTES
+) -> UnsafeFileError | None:
+    """Why ``path`` may not be read as an attachment (one sentence), or None if it may.
+
+    Never opens the file, never blocks.  With ``inside``, a path whose real
+    location (links resolved) is not within that folder is refused too.
+    """
+    try:
+        _check_regular(Path(path), inside, max_bytes)
+    except UnsafeFileError as error:
+        return error
+    return None
+
+
+@contextlib.contextmanager
+def open_regular(
+    path: Path, *, inside: Path | None = None, max_bytes: int = FAT_MAX_BYTES
+) -> Iterator[BinaryIO]:
+    """Open ``path`` for reading if and only if it is a regular file (see below).
+
+    Refuses, with :class:`UnsafeFileError`, a missing file, a folder, a FIFO, a
+    device, a socket, a symlink loop, a file larger than ``max_bytes`` and, with
+    ``inside``, anything whose real location is outside that folder.  The type is
+    checked before opening and again on the open descriptor (so a file swapped for
+    a FIFO in between is caught, and the open itself never waits).  The caller
+    should still stop reading at ``max_bytes`` (:func:`read_regular` does): a file
+    may grow while it is read.
+    """
+    path = Path(path)
+    before = _check_regular(path, inside, max_bytes)
+    name = safe_name(path.name)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _refusal("loop", name) from None
+        raise _refusal("unreadable", name, _why(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _refusal(_kind_of(info.st_mode), name)
+        if (info.st_dev, info.st_ino) != (before.st_dev, before.st_ino):
+            raise _refusal("unreadable", name, "changed while opened")
+        if info.st_size > max_bytes:
+            raise _refusal("too-big", name, _size_text(max_bytes))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a regular file: ordinary reads from here on
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        yield handle
+
+
+def read_regular(
+    path: Path, *, inside: Path | None = None, max_bytes: int = FAT_MAX_BYTES
+) -> bytes:
+    """The bytes of a regular file (see :func:`open_regular`), never more than ``max_bytes``."""
+    with open_regular(path, inside=inside, max_bytes=max_bytes) as handle:
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise _refusal("unreadable", safe_name(Path(path).name), _why(exc)) from None
+    if len(data) > max_bytes:  # it grew while we read it
+        raise _refusal("too-big", safe_name(Path(path).name), _size_text(max_bytes))
+    return data
+
+
+def evidence_folder(case_path: Path) -> Path:
+    """The evidence folder of a case file (``alice.toml`` -> ``alice-files``)."""
+    case_path = Path(case_path)
+    return case_path.parent / f"{case_path.stem}-files"
+
+
+def attachment_file(case_path: Path, relative: str) -> Path:
+    """The absolute path of an attachment, or :class:`UnsafeFileError` if it may not be read.
+
+    For the exporters and the bundle: the recorded path must have the shape the
+    store accepts and lead, links resolved, to a regular file inside the case's
+    evidence folder.  Never opens the file.
+    """
+    case_path = Path(case_path)
+    folder = evidence_folder(case_path)
+    name = safe_name(relative)
+    if attachment_path_problem(relative, folder.name) is not None:
+        raise _refusal("outside", name)
+    full = case_path.parent / relative
+    _check_regular(full, folder, FAT_MAX_BYTES)
+    return full
+
+
+def read_attachment(case_path: Path, relative: str, *, max_bytes: int = FAT_MAX_BYTES) -> bytes:
+    """The bytes of an attachment (see :func:`attachment_file`), at most ``max_bytes``.
+
+    Raises :class:`UnsafeFileError` (one sentence) instead of blocking on a FIFO,
+    reading a device for ever, following a link out of the evidence folder or
+    looping on a symlink.
+    """
+    full = attachment_file(case_path, relative)
+    return read_regular(full, inside=evidence_folder(case_path), max_bytes=max_bytes)
+
+
+# ---------------------------------------------------------------------------
+# Images: checked, not trusted
+
+SUPPORTED_IMAGE_KINDS = ("png", "jpeg", "gif", "bmp", "webp")
+"""Picture formats every exporter can show (Word, Chromium) and Pillow can check."""
+
+IMAGE_MAX_PIXELS = 100_000_000
+"""Larger pictures are refused as pictures (decompression bombs; no phone takes more)."""
+
+URL_LIST_MAX_BYTES = 64 * 1024**2
+"""A list of URLs to import is read up to this size (about a million addresses)."""
+
+IMAGE_MAX_BYTES = 256 * 1024**2
+"""A folder import reads at most this much per file: no screenshot or photo is bigger."""
+
+_PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "bmp": "BMP", "webp": "WEBP"}
+
+
+def _magic_kind(head: bytes) -> str | None:
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+@cache
+def _pillow() -> Any:
+    """Pillow's Image module, imported on first use, its bomb warning silenced.
+
+    Abri applies its own, lower limit (:data:`IMAGE_MAX_PIXELS`) before decoding;
+    Pillow's warning would otherwise print into the full-screen app.
+    """
+    from PIL import Image
+
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+    return Image
+
+
+def image_kind(data: bytes) -> str | None:
+    """The picture format of ``data`` (one of :data:`SUPPORTED_IMAGE_KINDS`), or None.
+
+    None means "do not show this as a picture": not an image, a type the exporters
+    cannot show, a truncated or corrupt file, or more than :data:`IMAGE_MAX_PIXELS`
+    pixels.  The whole picture is decoded (JPEG at 1/8 scale, which still reads
+    every byte), so a file that only starts like an image is caught.  Never raises.
+    """
+    return _image_kind(lambda: io.BytesIO(data), data[:16])
+
+
+def image_kind_of_file(path: Path, *, max_bytes: int = IMAGE_MAX_BYTES) -> str | None:
+    """:func:`image_kind` for a file on disk; None as well for anything not a regular file."""
+    try:
+        data = read_regular(Path(path), max_bytes=max_bytes)
+    except OSError:
+        return None
+    return image_kind(data)
+
+
+def is_image(data: bytes) -> bool:
+    """True when ``data`` is a picture the exporters may embed (see :func:`image_kind`)."""
+    return image_kind(data) is not None
+
+
+def _image_kind(reopen: Callable[[], BinaryIO], head: bytes) -> str | None:
+    kind = _magic_kind(head)
+    if kind is None:
+        return None
+    formats = [_PILLOW_FORMATS[kind]]
+    try:
+        image_module = _pillow()
+        with image_module.open(reopen(), formats=formats) as image:
+            width, height = image.size
+            if width <= 0 or height <= 0 or width * height > IMAGE_MAX_PIXELS:
+                return None
+            image.verify()
+        with image_module.open(reopen(), formats=formats) as image:
+            if kind == "jpeg":
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            image.load()
+    except Exception:  # a hostile file may make any decoder raise anything
+        return None
+    return kind
 
 
 # ---------------------------------------------------------------------------
 # Hashing and names
 
 
-def sha256_file(path: Path) -> str:
-    """The SHA-256 (hex) of a file's content, read in 1 MiB chunks."""
+def sha256_file(path: Path, *, inside: Path | None = None, max_bytes: int = FAT_MAX_BYTES) -> str:
+    """The SHA-256 (hex) of a regular file's content, read in 1 MiB chunks.
+
+    Raises :class:`UnsafeFileError` (an ``OSError``) for anything :func:`open_regular`
+    refuses, and when the file grows past ``max_bytes`` while it is read.
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    size = 0
+    with open_regular(path, inside=inside, max_bytes=max_bytes) as handle:
         while chunk := handle.read(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise _refusal("too-big", safe_name(Path(path).name), _size_text(max_bytes))
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -194,9 +528,9 @@ def time_from_exif(path: Path, tz: str, *, now: datetime | None = None) -> datet
     Any failure to read (not an image, hostile file, Pillow missing) gives None.
     """
     try:
-        from PIL import Image
+        image_module = _pillow()
 
-        with Image.open(path) as image:
+        with image_module.open(path) as image:
             exif = image.getexif()
             sub = exif.get_ifd(0x8769)
             raw = sub.get(36867) or sub.get(36868)
@@ -248,29 +582,35 @@ def attach(casefile: CaseFile, evidence: Evidence, source: Path) -> Attachment:
     return attach_file(casefile, evidence, source).attachment
 
 
-def attach_file(casefile: CaseFile, evidence: Evidence, source: Path) -> AttachResult:
+def attach_file(
+    casefile: CaseFile, evidence: Evidence, source: Path, *, max_bytes: int = FAT_MAX_BYTES
+) -> AttachResult:
     """Copy ``source`` into ``casefile.evidence_dir`` (created if needed), hashing it once.
 
     Returns the :class:`Attachment` to add to ``evidence`` (the caller adds it and
     saves).  When the same content is already in the case, the existing file is reused
     and ``reused`` is True.  Raises :class:`AttachError` (one clear sentence) for a
-    missing, unreadable or too big file, for a read-only case, or when the copy cannot
-    be written; a failed copy leaves nothing behind.
+    missing, unreadable or too big file, for anything that is not a regular file (a
+    folder, a FIFO, a device, a socket, a symlink loop), for a read-only case, or when
+    the copy cannot be written; a failed copy leaves nothing behind.  Reads at most
+    ``max_bytes`` (a folder import passes :data:`IMAGE_MAX_BYTES`).
+
+    A file named like a picture whose bytes are not one Abri can show is still
+    attached, as a file: ``image`` is None and ``notice`` says so.
     """
     source = Path(source)
     if casefile.read_only is not None:
         # The entry could not be saved: a copied file would be an orphan in the folder.
         raise AttachError(casefile.read_only)
-    try:
-        info = os.stat(source)
-    except FileNotFoundError:
-        raise AttachError(t("attach.not_found", name=source.name)) from None
-    except OSError as exc:
-        raise AttachError(t("attach.unreadable", name=source.name, detail=_why(exc))) from None
-    if not os.path.isfile(source):
-        raise AttachError(t("attach.not_a_file", name=source.name))
-    if info.st_size > FAT_MAX_BYTES:
-        raise AttachError(t("attach.too_big", name=source.name))
+    limit = min(max_bytes, FAT_MAX_BYTES)
+    original = safe_name(source.name)
+    problem = regular_file_problem(source, max_bytes=limit)
+    if problem is not None:
+        if problem.kind == "missing":
+            raise AttachError(t("attach.not_found", name=original))
+        if problem.kind == "too-big" and limit == FAT_MAX_BYTES:
+            raise AttachError(t("attach.too_big", name=original))
+        raise AttachError(str(problem))
 
     folder = casefile.evidence_dir
     try:
@@ -279,17 +619,20 @@ def attach_file(casefile: CaseFile, evidence: Evidence, source: Path) -> AttachR
         raise AttachError(t("attach.cannot_write", detail=_why(exc))) from None
     partial = folder / f".incoming-{secrets.token_hex(6)}.part"
     try:
-        digest, size = _copy_hashing(source, partial)
+        digest, size = _copy_hashing(source, partial, limit)
+    except UnsafeFileError as exc:
+        raise AttachError(str(exc)) from None
     except _ReadError as exc:
-        raise AttachError(
-            t("attach.unreadable", name=source.name, detail=_why(exc.error))
-        ) from None
+        raise AttachError(t("attach.unreadable", name=original, detail=_why(exc.error))) from None
     except _TooBig:
-        raise AttachError(t("attach.too_big", name=source.name)) from None
+        if limit == FAT_MAX_BYTES:
+            raise AttachError(t("attach.too_big", name=original)) from None
+        raise AttachError(str(_refusal("too-big", original, _size_text(limit)))) from None
     except OSError as exc:
         raise AttachError(t("attach.cannot_write", detail=_why(exc))) from None
 
     case = casefile.case
+    kind, notice = picture_check(partial, original)
     taken_at, taken_source = taken_time(partial, case.timezone, source.name)
     added_at = datetime.now(UTC)
     existing = find_attachment(case, digest)
@@ -302,12 +645,12 @@ def attach_file(casefile: CaseFile, evidence: Evidence, source: Path) -> AttachR
                 path=found.path,
                 sha256=digest,
                 bytes=size,
-                original_name=source.name,
+                original_name=original,
                 added_at=added_at,
                 taken_at=taken_at,
                 taken_at_source=taken_source,
             )
-            return AttachResult(attachment, True, holder.id)
+            return AttachResult(attachment, True, holder.id, kind, notice)
 
     moment = evidence.posted_at or evidence.added_at
     extension = safe_extension(source.name)
@@ -331,46 +674,69 @@ def attach_file(casefile: CaseFile, evidence: Evidence, source: Path) -> AttachR
         path=relative,
         sha256=digest,
         bytes=size,
-        original_name=source.name,
+        original_name=original,
         added_at=added_at,
         taken_at=taken_at,
         taken_at_source=taken_source,
     )
-    return AttachResult(attachment, False, "")
+    return AttachResult(attachment, False, "", kind, notice)
 
 
-def check_source(source: Path) -> None:
-    """Raise :class:`AttachError` (one sentence) unless ``source`` is a file that can be taken."""
-    try:
-        info = os.stat(source)
-    except FileNotFoundError:
-        raise AttachError(t("attach.not_found", name=source.name)) from None
-    except OSError as exc:
-        raise AttachError(t("attach.unreadable", name=source.name, detail=_why(exc))) from None
-    if not os.path.isfile(source):
-        raise AttachError(t("attach.not_a_file", name=source.name))
-    if info.st_size > FAT_MAX_BYTES:
-        raise AttachError(t("attach.too_big", name=source.name))
+def picture_check(copy: Path, original: str) -> tuple[str | None, str]:
+    """The picture kind of a fresh copy (:func:`image_kind`), and a sentence to show when
+    its ``original`` name promises a picture and it is not one ("" otherwise)."""
+    kind = image_kind_of_file(copy)
+    if kind is None and os.path.splitext(original)[1].lower() in IMAGE_EXTENSIONS:
+        return None, t("safety.not_a_picture", name=original)
+    return kind, ""
+
+
+def check_source(source: Path, *, max_bytes: int = FAT_MAX_BYTES) -> None:
+    """Raise :class:`AttachError` (one sentence) unless ``source`` is a file that can be taken.
+
+    A regular file only (never a folder, a FIFO, a device, a socket or a symlink
+    loop), of at most ``max_bytes``; only ``stat`` calls, never blocks.
+    """
+    source = Path(source)
+    limit = min(max_bytes, FAT_MAX_BYTES)
+    problem = regular_file_problem(source, max_bytes=limit)
+    if problem is None:
+        return
+    name = safe_name(source.name)
+    if problem.kind == "missing":
+        raise AttachError(t("attach.not_found", name=name))
+    if problem.kind == "too-big" and limit == FAT_MAX_BYTES:
+        raise AttachError(t("attach.too_big", name=name))
+    raise AttachError(str(problem))
 
 
 def copy_hashing(
-    source: Path, target: Path, *, cancelled: Callable[[], bool] | None = None
+    source: Path,
+    target: Path,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    max_bytes: int = FAT_MAX_BYTES,
 ) -> tuple[str, int]:
     """Copy ``source`` to the new file ``target`` and hash it in one pass (fsynced).
 
     Returns (SHA-256, size).  Raises :class:`AttachError` (one sentence) when it
-    cannot, or :class:`CopyCancelled` once ``cancelled()`` turns true (checked
-    between chunks, so a 4 GiB copy stops at once); ``target`` is removed in every
-    failure.
+    cannot (including anything that is not a regular file: the open never blocks),
+    or :class:`CopyCancelled` once ``cancelled()`` turns true (checked between
+    chunks, so a 4 GiB copy stops at once); ``target`` is removed in every failure.
+    Reads at most ``max_bytes`` (a folder import passes :data:`IMAGE_MAX_BYTES`).
     """
+    limit = min(max_bytes, FAT_MAX_BYTES)
+    name = safe_name(Path(source).name)
     try:
-        return _copy_hashing(source, target, cancelled)
+        return _copy_hashing(source, target, limit, cancelled)
+    except UnsafeFileError as exc:
+        raise AttachError(str(exc)) from None
     except _ReadError as exc:
-        raise AttachError(
-            t("attach.unreadable", name=source.name, detail=_why(exc.error))
-        ) from None
+        raise AttachError(t("attach.unreadable", name=name, detail=_why(exc.error))) from None
     except _TooBig:
-        raise AttachError(t("attach.too_big", name=source.name)) from None
+        if limit == FAT_MAX_BYTES:
+            raise AttachError(t("attach.too_big", name=name)) from None
+        raise AttachError(str(_refusal("too-big", name, _size_text(limit)))) from None
     except OSError as exc:
         raise AttachError(t("attach.cannot_write", detail=_why(exc))) from None
 
@@ -390,45 +756,47 @@ class _TooBig(Exception):
 
 
 def _copy_hashing(
-    source: Path, target: Path, cancelled: Callable[[], bool] | None = None
+    source: Path,
+    target: Path,
+    limit: int = FAT_MAX_BYTES,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[str, int]:
-    """Copy and hash in one read pass; fsync the copy.  Removes ``target`` on failure."""
+    """Copy and hash in one read pass; fsync the copy.  Removes ``target`` on failure.
+
+    ``source`` is opened with :func:`open_regular` (never blocks, regular files
+    only; :class:`UnsafeFileError` otherwise); at most ``limit`` bytes are read.
+    """
     digest = hashlib.sha256()
     size = 0
-    try:
-        reader = open(source, "rb")  # noqa: SIM115 - closed below, errors told apart
-    except OSError as exc:
-        raise _ReadError(exc) from None
-    try:
+    with open_regular(source, max_bytes=limit) as reader:
         fd = os.open(
             target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
         )
         try:
-            while True:
-                try:
-                    chunk = reader.read(_CHUNK)
-                except OSError as exc:
-                    raise _ReadError(exc) from None
-                if not chunk:
-                    break
-                if cancelled is not None and cancelled():
-                    raise CopyCancelled
-                size += len(chunk)
-                if size > FAT_MAX_BYTES:  # the file grew while we copied it
-                    raise _TooBig
-                digest.update(chunk)
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(target)
-        raise
-    finally:
-        reader.close()
+            try:
+                while True:
+                    try:
+                        chunk = reader.read(_CHUNK)
+                    except OSError as exc:
+                        raise _ReadError(exc) from None
+                    if not chunk:
+                        break
+                    if cancelled is not None and cancelled():
+                        raise CopyCancelled
+                    size += len(chunk)
+                    if size > limit:  # the file grew while we copied it
+                        raise _TooBig
+                    digest.update(chunk)
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+            raise
     return digest.hexdigest(), size
 
 
@@ -467,42 +835,122 @@ def _why(exc: OSError) -> str:
 # Folders and verification
 
 
-def image_files(folder: Path) -> list[Path]:
-    """The images directly in ``folder`` (by extension, hidden files skipped), sorted by name.
+class ScannedFile(NamedTuple):
+    """A file a folder import may take."""
 
-    Raises :class:`AttachError` when the folder cannot be listed.
+    path: Path
+    """Where it is (its name may hold undecodable bytes: use ``name`` to show it)."""
+    name: str
+    """The file's name in a form that can be shown and saved (:func:`safe_name`)."""
+    bytes: int
+
+
+class SkippedFile(NamedTuple):
+    """A file a folder import leaves out, and why."""
+
+    name: str
+    """Its name, safe to show and save (:func:`safe_name`)."""
+    kind: str
+    """``outside``, ``loop``, ``broken-link``, ``folder``, ``pipe``, ``device``,
+    ``socket``, ``special``, ``too-big``, ``empty`` or ``unreadable``."""
+    reason: str
+    """One sentence for the person."""
+
+
+class FolderScan(NamedTuple):
+    """What :func:`scan_folder` found: the files to take and those left out."""
+
+    files: list[ScannedFile]
+    skipped: list[SkippedFile]
+
+
+def scan_folder(
+    folder: Path,
+    *,
+    extensions: frozenset[str] = IMAGE_EXTENSIONS,
+    max_bytes: int = IMAGE_MAX_BYTES,
+) -> FolderScan:
+    """The files directly in ``folder`` with one of ``extensions``, and those skipped.
+
+    A folder received from someone else must not pull files from elsewhere on this
+    computer into the evidence: a symbolic link whose real target is outside
+    ``folder`` is skipped, as are symlink loops, dangling links, folders, FIFOs,
+    devices, sockets, empty files and files above ``max_bytes``, each with a
+    sentence.  Hidden files and other extensions are left out silently.  A name
+    that is not valid UTF-8 is kept and shown in its :func:`safe_name` form.  Only
+    ``stat`` calls, one per entry (linear in the size of the folder); nothing is
+    opened or read.  One bad entry never stops the others.  Files come sorted by
+    name.  Raises :class:`AttachError` only when the folder itself cannot be listed.
     """
     folder = Path(folder)
+    files: list[ScannedFile] = []
+    skipped: list[SkippedFile] = []
+    real_root = os.path.realpath(folder)
     try:
         with os.scandir(folder) as entries:
-            found = [
-                Path(entry.path)
-                for entry in entries
-                if not entry.name.startswith(".")
-                and os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS
-                and entry.is_file()
-            ]
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if os.path.splitext(entry.name)[1].lower() not in extensions:
+                    continue
+                name = safe_name(entry.name)
+                try:
+                    if entry.is_symlink() and not _inside(os.path.realpath(entry.path), real_root):
+                        raise _refusal("outside", name)
+                    info = _check_regular(Path(entry.path), None, max_bytes)
+                    if info.st_size == 0:
+                        raise _refusal("empty", name)
+                except UnsafeFileError as error:
+                    skipped.append(SkippedFile(name, error.kind, str(error)))
+                    continue
+                except OSError as exc:  # is_symlink() itself failed: keep going
+                    refused = _refusal("unreadable", name, _why(exc))
+                    skipped.append(SkippedFile(name, refused.kind, str(refused)))
+                    continue
+                files.append(ScannedFile(Path(entry.path), name, info.st_size))
     except FileNotFoundError:
-        raise AttachError(t("attach.folder_not_found", name=str(folder))) from None
+        raise AttachError(t("attach.folder_not_found", name=safe_name(str(folder)))) from None
     except OSError as exc:
         raise AttachError(
-            t("attach.folder_unreadable", name=str(folder), detail=_why(exc))
+            t("attach.folder_unreadable", name=safe_name(str(folder)), detail=_why(exc))
         ) from None
-    return sorted(found, key=lambda p: (p.name.casefold(), p.name))
+    files.sort(key=lambda f: (f.name.casefold(), f.name))
+    skipped.sort(key=lambda f: (f.name.casefold(), f.name))
+    return FolderScan(files, skipped)
 
 
-def verify(casefile: CaseFile) -> list[AttachmentProblem]:
+def image_files(folder: Path) -> list[Path]:
+    """The images directly in ``folder`` that :func:`scan_folder` keeps, sorted by name.
+
+    Links leading out of the folder, special files and oversized files are left out
+    (:func:`scan_folder` says why).  Raises :class:`AttachError` when the folder
+    cannot be listed.
+    """
+    return [found.path for found in scan_folder(folder).files]
+
+
+def verify(
+    casefile: CaseFile, progress: Callable[[int, int], None] | None = None
+) -> list[AttachmentProblem]:
     """Every attachment that is missing, altered, of another size or outside the folder.
 
-    Reads each file once (a file shared by several entries is hashed once).  An empty
-    list means every recorded file is present and unchanged since it was recorded.
+    Reads each file once (a file shared by several entries is hashed once), and only
+    regular files inside the evidence folder: a FIFO, a device, a socket, a symlink
+    loop or a link leading out is reported (kind ``special``, ``outside``...) without
+    being opened, so a check always ends.  An empty list means every recorded file is
+    present and unchanged since it was recorded.  ``progress(done, total)`` is called
+    after each entry (safe from a worker thread).
     """
     problems: list[AttachmentProblem] = []
+    evidence = casefile.case.evidence
+    total = len(evidence)
     base = casefile.path.parent
-    folder_name = casefile.evidence_dir.name
-    real_root = os.path.realpath(casefile.evidence_dir)
-    hashes: dict[str, str | OSError] = {}
-    for entry in casefile.case.evidence:
+    folder = casefile.evidence_dir
+    folder_name = folder.name
+    hashes: dict[str, str | UnsafeFileError] = {}
+    for done, entry in enumerate(evidence, 1):
+        if progress is not None:
+            progress(done, total)
         for attachment in entry.attachments:
             path = attachment.path
 
@@ -516,29 +964,28 @@ def verify(casefile: CaseFile) -> list[AttachmentProblem]:
                 report("outside")
                 continue
             full = base / path
-            real = os.path.realpath(full)
-            if os.path.commonpath([real_root, real]) != real_root or real == real_root:
-                report("outside")
-                continue
             try:
-                size = os.stat(full).st_size
-            except FileNotFoundError:
-                report("missing")
+                info = _check_regular(full, folder, FAT_MAX_BYTES)
+            except UnsafeFileError as error:
+                if error.kind in ("missing", "outside"):
+                    report(error.kind)
+                elif error.kind == "unreadable":
+                    report("unreadable", detail=str(error))
+                else:
+                    message = t("safety.verify_special", path=path, reason=str(error))
+                    problems.append(AttachmentProblem(entry.id, path, "special", message))
                 continue
-            except OSError as exc:
-                report("unreadable", detail=_why(exc))
-                continue
-            if size != attachment.bytes:
-                report("size", expected=attachment.bytes, actual=size)
+            if info.st_size != attachment.bytes:
+                report("size", expected=attachment.bytes, actual=info.st_size)
                 continue
             if path not in hashes:
                 try:
-                    hashes[path] = sha256_file(full)
-                except OSError as exc:
+                    hashes[path] = sha256_file(full, inside=folder, max_bytes=attachment.bytes)
+                except UnsafeFileError as exc:
                     hashes[path] = exc
             digest = hashes[path]
-            if isinstance(digest, OSError):
-                report("unreadable", detail=_why(digest))
+            if isinstance(digest, UnsafeFileError):
+                report("unreadable", detail=str(digest))
             elif digest != attachment.sha256:
                 report("altered")
     return problems

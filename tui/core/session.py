@@ -165,6 +165,8 @@ class StagedFile:
     original_name: str
     taken_at: datetime | None
     taken_at_source: str
+    notice: str = ""
+    """Named like a picture but not one (kept as a file): the sentence to show."""
 
 
 @dataclass(frozen=True)
@@ -933,6 +935,7 @@ class CaseSession:
         temp = folder / f"{secrets.token_hex(8)}{_PART}"
         digest, size = files.copy_hashing(source, temp, cancelled=cancelled)
         taken_at, taken_source = files.taken_time(temp, self.case.timezone, source.name)
+        _, notice = files.picture_check(temp, source.name)
         return StagedFile(
             source=source,
             temp=temp,
@@ -941,6 +944,7 @@ class CaseSession:
             original_name=_safe_name(source.name),
             taken_at=_utc(taken_at),
             taken_at_source=taken_source if taken_at is not None else "",
+            notice=notice,
         )
 
     def _files_of(self, others: Iterable[Evidence]) -> _Files:
@@ -975,6 +979,8 @@ class CaseSession:
         moment = entry.posted_at or entry.observed_at or entry.added_at
         added_at = now()
         for item in staged:
+            if item.notice:
+                notes.append(item.notice)
             found = by_hash.get(item.sha256)
             if found is not None and self.file_path(found[1]).is_file():
                 # Same bytes already in the case: keep one file, record this name too.
