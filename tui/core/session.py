@@ -625,15 +625,21 @@ class CaseSession:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> StageReport:
-        """:meth:`stage_files` for every image of ``folder`` (safe in a worker thread)."""
+        """:meth:`stage_files` for every image of ``folder`` (safe in a worker thread).
+
+        Only the folder's own files are taken: links leading out of it, special files
+        and oversized files are listed as refused, with the reason.
+        """
         try:
-            images = files.image_files(Path(folder))
+            scan = files.scan_folder(Path(folder))
         except files.AttachError as error:
             return StageReport(refused=(Skipped(_shown(str(folder)), str(error)),))
-        if not images:
+        left_out = tuple(Skipped(_shown(item.name), item.reason) for item in scan.skipped)
+        if not scan.files:
             reason = t("session.no_images", self.lang, folder=_shown(str(folder), 200))
-            return StageReport(refused=(Skipped(_shown(str(folder)), reason),))
-        return self.stage_files(images, progress, cancelled)
+            return StageReport(refused=(Skipped(_shown(str(folder)), reason), *left_out))
+        stage = self.stage_files([found.path for found in scan.files], progress, cancelled)
+        return replace(stage, refused=(*left_out, *stage.refused))
 
     def add_images(self, stage: StageReport) -> ChangeReport:
         """One entry per staged image (a folder import), as one change.
@@ -650,6 +656,7 @@ class CaseSession:
         number = max(case.last_evidence_number, highest_evidence_number(case.evidence))
         added: list[Evidence] = []
         duplicates: list[Skipped] = []
+        notes: list[str] = []
         taken: list[StagedFile] = []
         seen: dict[str, str] = {}
         known = self._files_of(case.evidence)
@@ -666,12 +673,13 @@ class CaseSession:
                 observed_at=_utc(item.taken_at),
                 added_at=now(),
             )
-            entry, _ = self._attach(entry, [], [item], known)
+            entry, entry_notes = self._attach(entry, [], [item], known)
+            notes.extend(f"{entry.id}: {note}" for note in entry_notes)
             number += 1
             seen[item.sha256] = entry.id
             added.append(entry)
             taken.append(item)
-        return self._add_batch(action, added, duplicates, list(stage.refused), [], taken)
+        return self._add_batch(action, added, duplicates, list(stage.refused), notes, taken)
 
     def import_folder(
         self,
