@@ -72,6 +72,13 @@ def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
     return make
 
 
+def _commands_provider() -> type[Any]:
+    """The palette's commands (imported when the palette first opens)."""
+    from tui.widgets.palette import AbriCommands
+
+    return AbriCommands
+
+
 def _css_paths() -> list[str | PurePath]:
     """The stylesheets needed for the first screen: app.tcss and the calm steps'.
 
@@ -117,6 +124,7 @@ class AbriApp(App[int]):
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         mode: _area_factory(mode) for mode in AREAS
     }
+    COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [

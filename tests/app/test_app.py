@@ -71,7 +71,7 @@ async def test_switching_language_is_recorded_in_the_case(make_case: Callable[..
         await pilot.pause()
         await pilot.pause()
         assert app.lang == "fr"
-        assert "vérifié le" in screen_text(app)
+        assert "De l'aide, maintenant" in screen_text(app)
         await pilot.press("ctrl+q")
     data = read_case(path)
     assert data["language"] == "fr"
