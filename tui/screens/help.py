@@ -73,6 +73,8 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "app.key.close", id="help-close"),
+        # The app's plain "?" does not reach a modal screen: help closes it itself.
+        Binding("question_mark", "close", "app.key.close", id="help-close-plain", show=False),
         Binding("d", "details", "app.key.details", id="help-details"),
         Binding("l", "app.language", "app.key.language", id="help-language"),
     ]
