@@ -44,7 +44,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from tui.core.case import Case
-from tui.core.i18n import pick_language, set_language, t
+from tui.core.i18n import pick_language, set_language, system_country, t
 from tui.core.text import one_line, visible
 from tui.settings import Settings
 from tui.themes import DEFAULT_THEME, LoadedThemes, load_themes
@@ -165,6 +165,8 @@ class AbriApp(App[int]):
         self._lang_option = lang
         self.lang: str = pick_language(lang)
         set_language(self.lang)
+        self.help_country: str = system_country()
+        """Whose help contacts to show (from the locale; ``p`` in help changes it)."""
         self.case_updated: Signal[str] = Signal(self, "case-updated")
         """Published (with the action name) after each change to the case."""
         self.language_changed: Signal[str] = Signal(self, "language-changed")

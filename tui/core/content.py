@@ -36,6 +36,9 @@ platform that has a two-step verification path (its ``platform_title`` and
 the evidence table / the export.
 """
 
+COUNTRIES: tuple[str, ...] = ("fr", "be", "ch", "lu", "ca")
+"""Countries whose help contacts ship (France first: the steps follow French law)."""
+
 LOCK_PREFIX = "lock-"
 """A per-platform locking step's id is ``lock-<platform id>``."""
 
@@ -74,6 +77,8 @@ class Contact:
     id: str = ""
     emergency: bool = False
     """True for immediate-danger numbers (17, 112, 114), listed on the welcome screen."""
+    country: str = "fr"
+    """Where the contact works: ``fr``, ``be``, ``ch``, ``lu`` or ``ca`` (see COUNTRIES)."""
 
 
 @dataclass(frozen=True)
@@ -390,6 +395,7 @@ def parse_contacts(text: str, label: str = "contacts.toml") -> tuple[Contact, ..
                 verified_on=_verified_on(label, where, table),
                 id=contact_id,
                 emergency=_flag(label, where, table, "emergency"),
+                country=_country(label, where, table),
             )
         )
     _check_ids(label, "contact", [contact.id for contact in contacts])
@@ -402,9 +408,20 @@ def _contacts(lang: str) -> tuple[Contact, ...]:
     return parse_contacts(text, label)
 
 
-def load_contacts(lang: str) -> list[Contact]:
-    """The help contacts of ``contacts.toml``, in the file's order (a fresh list)."""
-    return list(_contacts(_language(lang)))
+def load_contacts(lang: str, country: str = "fr") -> list[Contact]:
+    """The help contacts of one country, in the file's order (a fresh list).
+
+    An unknown country gives France's (the steps and the law they cite are French).
+    """
+    country = country if country in COUNTRIES else "fr"
+    return [c for c in _contacts(_language(lang)) if c.country == country]
+
+
+def _country(label: str, where: str, table: Mapping[str, Any]) -> str:
+    value = _text(label, where, table, "country", required=False) or "fr"
+    if value not in COUNTRIES:
+        raise ContentError(f'{label}: {where}: "country" must be one of {", ".join(COUNTRIES)}.')
+    return value
 
 
 @cache

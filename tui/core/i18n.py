@@ -225,6 +225,20 @@ def system_language() -> Language:
     return "fr" if loc.lower().startswith("fr") else DEFAULT
 
 
+def system_country() -> str:
+    """The country of the system locale, lower case (``fr_BE.UTF-8`` -> ``be``), or "".
+
+    Chooses the help contacts: a French speaker in Belgium, Switzerland, Luxembourg or
+    Canada needs their own emergency numbers, not France's.
+    """
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            match = re.match(r"[a-zA-Z]{2,3}_([a-zA-Z]{2})", value)
+            return match.group(1).lower() if match else ""
+    return ""
+
+
 def pick_language(*candidates: str | None) -> Language:
     """The first valid language among the candidates (option, case...), else the system's."""
     for candidate in candidates:

@@ -278,7 +278,10 @@ class CalmScreen(Screen[None]):
         self._put("#calm-title", content.welcome.title)
         self._put("#calm-text", content.welcome.text)
         lines = [Content.styled(self.tr("calm.danger"), "bold")]
-        for contact in content.contacts:
+        from tui.core.content import load_contacts
+
+        country = str(getattr(self.app, "help_country", "fr"))
+        for contact in load_contacts(self.lang, country):
             if contact.emergency:
                 lines.append(
                     Content(self.tr("calm.danger-line", how=contact.how, service=contact.service))

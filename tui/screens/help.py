@@ -7,7 +7,8 @@ first, then what it is for.  ``d`` shows the details one key further: hours, wha
 each is for, "verified on" and the source.
 
 The contacts come from ``tui.core.content.load_contacts(lang)`` (data files, one
-per language); if they cannot be read the help still opens and says why.  ``l``
+per language), for the country of the system locale (``fr_BE`` -> Belgium); ``p``
+shows the next country's.  If they cannot be read the help still opens and says why.  ``l``
 switches the language of the whole app from here; ``escape``, ``f1`` or ``?`` closes.
 """
 
@@ -76,6 +77,7 @@ class HelpScreen(ModalScreen[None]):
         # The app's plain "?" does not reach a modal screen: help closes it itself.
         Binding("question_mark", "close", "app.key.close", id="help-close-plain", show=False),
         Binding("d", "details", "app.key.details", id="help-details"),
+        Binding("p", "country", "app.key.country", id="help-country"),
         Binding("l", "app.language", "app.key.language", id="help-language"),
     ]
 
@@ -94,7 +96,8 @@ class HelpScreen(ModalScreen[None]):
         tr = app.tr
         yield Static(Content(f"{tr('app.help.title')} — {tr('app.help.close')}"), id="help-title")
         with VerticalScroll(id="help-body"):
-            yield Static(Content(tr("app.help.contacts")), classes="help-heading -first")
+            heading = f"{tr('app.help.contacts')} · {tr('app.country.' + self._country())}"
+            yield Static(Content(heading), classes="help-heading -first")
             yield from self._contacts()
             yield Static(Content(tr("app.help.global")), classes="help-heading")
             for key, message in GLOBAL_KEYS:
@@ -140,7 +143,7 @@ class HelpScreen(ModalScreen[None]):
         try:
             from tui.core.content import load_contacts
 
-            contacts = load_contacts(app.lang)
+            contacts = load_contacts(app.lang, self._country())
         except Exception as error:  # a broken data file must not take help away
             message = one_line(str(error) or type(error).__name__, 300)
             yield Static(
@@ -175,6 +178,21 @@ class HelpScreen(ModalScreen[None]):
             source = tr("app.help.source", source=one_line(contact.source, 120))
             yield Static(Content(f"{verified} · {source}"), classes="help-contact-source")
         yield Static(Content(tr("app.help.summary-hint")), classes="help-hint")
+
+    def _country(self) -> str:
+        from tui.core.content import COUNTRIES
+
+        country = str(getattr(self.app, "help_country", "fr"))
+        return country if country in COUNTRIES else "fr"
+
+    async def action_country(self) -> None:
+        """Show the next country's contacts (France, Belgium, Switzerland, Luxembourg, Canada)."""
+        from tui.core.content import COUNTRIES
+
+        app: AbriApp = self.app  # type: ignore[assignment]
+        app.help_country = COUNTRIES[(COUNTRIES.index(self._country()) + 1) % len(COUNTRIES)]
+        await self.recompose()
+        self.query_one("#help-body").focus()
 
     async def action_details(self) -> None:
         """Show the contacts' details (hours, what for, source, "verified on"), or hide them."""
