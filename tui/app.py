@@ -36,7 +36,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.stylesheet import Stylesheet
 from textual.markup import escape as escape_markup
@@ -44,7 +44,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from tui.core.case import Case, Language
-from tui.core.i18n import pick_language, set_language, t
+from tui.core.i18n import pick_language, set_language, system_country, t
 from tui.core.text import one_line, visible
 from tui.keygate import KeyGate, gated
 from tui.settings import Settings
@@ -74,6 +74,13 @@ def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
         return screen
 
     return make
+
+
+def _commands_provider() -> type[Any]:
+    """The palette's commands (imported when the palette first opens)."""
+    from tui.widgets.palette import AbriCommands
+
+    return AbriCommands
 
 
 def _css_paths() -> list[str | PurePath]:
@@ -121,10 +128,12 @@ class AbriApp(App[int]):
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         mode: _area_factory(mode) for mode in AREAS
     }
+    COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "app.key.quit", id="app-quit", priority=True),
+        # The quick exit (see ``action_quick_exit`` for why ctrl+q).
+        Binding("ctrl+q", "quick_exit", "app.key.quit", id="app-quit", priority=True),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -138,6 +147,12 @@ class AbriApp(App[int]):
         Binding("f3", "area('evidence')", "app.key.evidence", id="app-evidence", priority=True),
         Binding("f4", "area('export')", "app.key.export", id="app-export", priority=True),
         Binding("ctrl+c", "ctrl_c_hint", show=False, id="app-ctrl-c", system=True),
+        # Plain keys for the F-keys some terminals take (GNOME Terminal keeps f1, macOS
+        # laptops need fn): not priority, so a text field still types "?" and digits.
+        Binding("question_mark", "help", "app.key.help", id="app-help-plain", show=False),
+        Binding("2", "area('calm')", "app.key.calm", id="app-calm-plain", show=False),
+        Binding("3", "area('evidence')", "app.key.evidence", id="app-evidence-plain", show=False),
+        Binding("4", "area('export')", "app.key.export", id="app-export-plain", show=False),
     ]
 
     def __init__(
@@ -154,6 +169,8 @@ class AbriApp(App[int]):
         self._lang_option = lang
         self.lang: Language = pick_language(lang)
         set_language(self.lang)
+        self.help_country: str = system_country()
+        """Whose help contacts to show (from the locale; ``p`` in help changes it)."""
         self.case_updated: Signal[str] = Signal(self, "case-updated")
         """Published (with the action name) after each change to the case."""
         self.language_changed: Signal[str] = Signal(self, "language-changed")
@@ -414,6 +431,64 @@ class AbriApp(App[int]):
         self._close_case()
         self.exit(0)
 
+    # --- quick exit -----------------------------------------------------------------
+
+    quick_exited = False
+    """True once the app left by the quick exit: ``run_app`` then wipes the terminal."""
+
+    def action_quick_exit(self) -> None:
+        """ctrl+q from anywhere, text fields and dialogs included: hide, save, leave.
+
+        The screen is covered at once (before saving, which can take a second on a
+        large case), then everything is saved as on any quit and the app exits;
+        ``run_app`` clears the terminal and its scrollback. Why ctrl+q: it reaches the
+        app in every terminal and over SSH (Textual turns off XON/XOFF, which would
+        otherwise eat it), no common terminal or SSH client takes it, it is one
+        chord on AZERTY and QWERTY, Textual apps already quit with it, and it is
+        none of the keys that do something else here (F-keys are taken by some
+        terminals, ``ctrl+c`` copies in text fields, ``escape`` means "back").
+
+        If that last save fails, the question is asked on the blank cover (no case
+        text behind it); ``ctrl+q`` again, or "yes", leaves anyway.
+        """
+        from tui.screens.dialogs import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.has_class("-quick-exit"):
+            self.screen.dismiss(True)  # ctrl+q twice: leave even without the last save
+            return
+        if not isinstance(self.screen, _Cover):
+            self.push_screen(_Cover())
+        # Save once the cover is drawn. The extra hop through call_later: in Textual
+        # 8.2.8 an exit() called straight from an after-refresh callback never ends
+        # the app (seen in run_test).
+        self.call_after_refresh(self.call_later, self._quick_exit_saved)
+
+    def _quick_exit_saved(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+
+        self.keep_drafts()  # a form with typed text keeps it in the case
+        self.flush_saves()
+        if self.session is not None and self._pending is not None:
+            self._set_save_state("error")
+            question = self.tr("app.quit-unsaved", error=one_line(self.save_error, 300))
+
+            def answered(quit_anyway: bool | None) -> None:
+                if quit_anyway:
+                    self._leave_quickly()
+                elif isinstance(self.screen, _Cover):
+                    self.pop_screen()
+
+            dialog = ConfirmDialog(question)
+            dialog.add_class("-quick-exit")
+            self.push_screen(dialog, answered)
+            return
+        self._leave_quickly()
+
+    def _leave_quickly(self) -> None:
+        self._close_case()
+        self.quick_exited = True
+        self.exit(0)
+
     def on_unmount(self) -> None:
         self._close_case()
 
@@ -464,6 +539,12 @@ class AbriApp(App[int]):
     def action_ctrl_c_hint(self) -> None:
         """ctrl+c outside text inputs: a calm hint, never an abrupt quit."""
         self.notify(self.tr("app.ctrl-c-hint"), timeout=4, markup=False)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and help show it, named in the current language."""
+        from tui.core.i18n import key_display
+
+        return key_display(super().get_key_display(binding), self.lang)
 
     def binding_label(self, binding: Binding) -> str:
         """A binding's description in the current language."""
@@ -582,7 +663,9 @@ class AbriApp(App[int]):
                 yield SystemCommand(
                     tr("app.cmd.use-backup"), tr("app.cmd.use-backup-help"), self.action_use_backup
                 )
-        yield SystemCommand(tr("app.cmd.quit"), tr("app.cmd.key", key="ctrl+q"), self.action_quit)
+        # The quick exit under the words a person in a hurry may type ("hide", "vite"...).
+        for name in ("app.cmd.quit", "app.cmd.quick-exit", "app.cmd.hide"):
+            yield SystemCommand(tr(name), tr("app.cmd.quit-help"), self.action_quick_exit)
         # A screen may offer actions that have no key: ``def palette_commands(self)``
         # yielding SystemCommand(title, help, callback), titles already translated.
         extra = getattr(screen, "palette_commands", None)
@@ -605,6 +688,37 @@ class AbriApp(App[int]):
             )
 
 
+class _Cover(Screen[None]):
+    """An empty screen put over everything by the quick exit while the case is saved."""
+
+    DEFAULT_CSS = "_Cover { background: black; }"
+
+    def compose(self) -> ComposeResult:
+        yield from ()
+
+
+WIPE_TERMINAL = "\x1b[H\x1b[2J\x1b[3J"
+"""Cursor home, clear the screen, clear the scrollback (what ``clear`` sends)."""
+
+
+def wipe_terminal() -> None:
+    """Leave the terminal as a plain prompt: screen and scrollback cleared.
+
+    Textual drew in the alternate screen, which most terminals keep out of the
+    scrollback; this also clears what was on the main screen (the ``abri
+    alice.toml`` command line names the case) and terminals or multiplexers that
+    keep the alternate screen in their history.
+    """
+    import sys
+
+    for stream in (sys.__stderr__, sys.__stdout__):
+        if stream is not None and stream.isatty():
+            with contextlib.suppress(OSError, ValueError):
+                stream.write(WIPE_TERMINAL)
+                stream.flush()
+            return
+
+
 def run_app(case_path: Path | None, lang: str | None = None, theme: str | None = None) -> int:
     """Run the full-screen app (used by the ``abri`` command); returns the exit code."""
     app = AbriApp(case_path, lang=lang, theme=theme)
@@ -613,4 +727,6 @@ def run_app(case_path: Path | None, lang: str | None = None, theme: str | None =
     # is built (thousands of new objects: widgets, styles, CSS rules).
     gc.freeze()
     result = app.run()
+    if app.quick_exited:
+        wipe_terminal()
     return result if isinstance(result, int) else (app.return_code or 0)

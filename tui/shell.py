@@ -25,6 +25,8 @@ class Shell(Protocol):
     """The parts of :class:`tui.app.AbriApp` the screens use."""
 
     lang: Language
+    help_country: str
+    """Whose help contacts help shows (from the locale; ``p`` in help changes it)."""
     session: CaseSession | None
     settings: Settings
     save_state: str

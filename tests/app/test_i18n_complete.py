@@ -30,8 +30,37 @@ def placeholders(text: str) -> set[str]:
         return {"<unbalanced braces>"}
 
 
+PLURAL_FORMS = {"fr": {"one", "many", "other"}, "en": {"one", "other"}}
+"""The CLDR plural categories each language may use in a counted message."""
+
+
+def is_plural(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= {"one", "many", "other"}
+
+
+def forms_text(value: Any) -> str:
+    return " ".join(value.values()) if isinstance(value, dict) else str(value)
+
+
 def compare(fr: Any, en: Any, where: str, problems: list[str]) -> None:
-    """Append a readable line to ``problems`` for every difference in shape or placeholders."""
+    """Append a readable line to ``problems`` for every difference in shape or placeholders.
+
+    A counted message (a table of plural forms) may use different forms in each
+    language (French has ``many``; either may be a plain text when no word changes
+    with the number); every form must carry the placeholders of the other language.
+    """
+    if is_plural(fr) or is_plural(en):
+        for lang, value in (("French", fr), ("English", en)):
+            if isinstance(value, dict) and not {"one", "other"} <= set(value):
+                problems.append(f"{where}: {lang} plural table needs one and other")
+        wanted = placeholders(forms_text(fr)) | placeholders(forms_text(en))
+        for lang, value in (("French", fr), ("English", en)):
+            for form in value.values() if isinstance(value, dict) else [value]:
+                # The "one" form may leave the number out ("a single message...").
+                missing = wanted - placeholders(str(form)) - {"count"}
+                if missing:
+                    problems.append(f"{where}: {lang} form lacks {sorted(missing)}")
+        return
     if isinstance(fr, dict) and isinstance(en, dict):
         for key in sorted(set(fr) - set(en)):
             problems.append(f"{where}.{key}: in French only")

@@ -33,7 +33,7 @@ async def test_no_color_shows_every_shell_screen_in_greys_only(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.no_color
-        for keys, expected in ((["f1"], "verified on"), (["escape", "f3", "f1"], "Help")):
+        for keys, expected in ((["f1", "d"], "verified on"), (["escape", "f3", "f1"], "Help")):
             await pilot.press(*keys)
             await pilot.pause()
             assert expected in screen_text(app)

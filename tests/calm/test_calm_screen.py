@@ -58,7 +58,7 @@ async def test_enter_alone_goes_through_every_step_and_each_is_recorded_with_its
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "That is enough for now." in screen_text(app)
-        assert "11 of 11" in _progress(app)
+        assert "15 of 15" in _progress(app)
 
 
 async def test_done_and_skip_are_saved_at_once_and_reopening_resumes_there(
@@ -69,29 +69,29 @@ async def test_done_and_skip_are_saved_at_once_and_reopening_resumes_there(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter", "s")
         await pilot.pause()
-        assert _progress(app).startswith("Step 3 of 11")
+        assert _progress(app).startswith("Step 3 of 15")
         await pilot.press("ctrl+q")
     saved = on_disk(path)
     assert saved["steps"]["airplane"]["status"] == "done"
-    assert saved["steps"]["notifications"]["status"] == "skipped"
-    assert isinstance(saved["steps"]["notifications"]["at"], datetime)
-    assert saved["current_step"] == "block-numbers"
+    assert saved["steps"]["platforms"]["status"] == "skipped"
+    assert isinstance(saved["steps"]["platforms"]["at"], datetime)
+    assert saved["current_step"] == "notifications"
 
     app = AbriApp(case_path=path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert _progress(app) == "Step 3 of 11"
-        assert "Block unwanted calls and texts" in screen_text(app)
+        assert _progress(app) == "Step 3 of 15"
+        assert "Turn off these apps' notifications" in screen_text(app)
         # Going back shows the earlier step with what was recorded, without changing it.
         await pilot.press("left")
         await pilot.pause()
-        assert "Step 2 of 11 · skipped" in _progress(app)
+        assert "Step 2 of 15 · skipped" in _progress(app)
         await pilot.press("right", "right")
         await pilot.pause()
         await pilot.press("ctrl+q")
     saved = on_disk(path)
-    assert set(saved["steps"]) == {"airplane", "notifications"}
-    assert saved["current_step"] == "airdrop"
+    assert set(saved["steps"]) == {"airplane", "platforms"}
+    assert saved["current_step"] == "block-numbers"
 
 
 async def test_picked_platforms_are_saved_and_only_their_lock_steps_follow(
@@ -101,40 +101,51 @@ async def test_picked_platforms_are_saved_and_only_their_lock_steps_follow(
     app = AbriApp(case_path=path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "Which accounts are targeted?" in screen_text(app)
-        # Instagram is the second entry, Mastodon the tenth.
+        assert "Where do the messages come in?" in screen_text(app)
+        # Instagram is the second entry, Mastodon the last (15th).
         await pilot.press("down", "space")
-        await pilot.press(*["down"] * 8, "space")
         await pilot.pause()
         picker = app.screen.query_one("#calm-platforms")
         # The tick shows as a mark, not only as a colour (NO_COLOR, 16 colours).
         marks = [picker.render_line(row).text[:4] for row in range(3)]
         assert marks[1].strip(" ▐▌") == "X" and marks[2].strip(" ▐▌") == ""
+        await pilot.press(*["down"] * 13, "space")
+        await pilot.pause()
         # left/right still move between steps while the list has the focus.
         await pilot.press("left")
         await pilot.pause()
-        assert "Close AirDrop to strangers" in screen_text(app)
+        assert "Cut the flood: airplane mode" in screen_text(app)
         await pilot.press("right")
         await pilot.pause()
         assert app.screen.query_one("#calm-platforms").has_focus
         await pilot.press("enter")  # platforms step done
         await pilot.pause()
-        assert "Protect your accounts" in screen_text(app)
+        # The next step names the apps picked.
+        assert "Turn off these apps' notifications" in screen_text(app)
+        assert "Your apps: Instagram, Mastodon." in screen_text(app)
+        await pilot.press("enter", "enter", "enter", "enter")
+        await pilot.pause()
+        assert "Limit who can reach you" in screen_text(app)
         assert "Instagram, Mastodon" in screen_text(app)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "Protect your Instagram account" in screen_text(app)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "Protect your Mastodon account" in screen_text(app)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "You can get help with all this" in screen_text(app)
-        assert "of 13" in _progress(app)
+        for title in (
+            "Instagram: private account",
+            "Mastodon: approve followers",
+            "Change a password someone knows",
+            "Turn on two-step verification",
+            "Instagram: two-step verification",
+            "Mastodon: two-step verification",
+            "You can get help",
+        ):
+            await pilot.press("enter")
+            await pilot.pause()
+            assert title in screen_text(app)
+        assert "of 19" in _progress(app)
         await pilot.press("ctrl+q")
     saved = on_disk(path)
     assert saved["platforms"] == ["instagram", "mastodon"]
-    assert {"lock-instagram", "lock-mastodon"} <= set(saved["steps"])
+    assert {"lock-instagram", "lock-mastodon", "secure-instagram", "secure-mastodon"} <= set(
+        saved["steps"]
+    )
     assert not any(
         step.startswith("lock-") and step not in ("lock-instagram", "lock-mastodon")
         for step in saved["steps"]
@@ -179,16 +190,20 @@ async def test_hostile_title_and_platform_ids_show_literally_and_nothing_breaks(
         text = screen_text(app)
         assert one_line(HOSTILE, 60) in text  # the title, markers for ESC / bidi / NUL
         assert "\x1b" not in text and "\u202e" not in text
-        await pilot.press(*["right"] * 5)  # to the platform picker, marking nothing
+        await pilot.press(*["right"] * 2)  # to the platform picker, marking nothing
         await pilot.pause()
-        assert "Which accounts are targeted?" in screen_text(app)
+        assert "Where do the messages come in?" in screen_text(app)
         picker = app.screen.query_one("#calm-platforms")
         prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
         assert "[@click=app.quit]x[/] (no guide)" in prompts
         assert any(p.startswith("[/foo] [b]bold?[/b]") for p in prompts)
-        await pilot.press("right")  # the lock step lists them, literally
+        await pilot.press("right")  # the notifications step names them, literally
         await pilot.pause()
         assert "X (Twitter), " in screen_text(app)
+        assert "[@click=app.quit]x[/] (no guide)" in screen_text(app)
+        await pilot.press(*["right"] * 4)  # the lock step lists them too
+        await pilot.pause()
+        assert "Limit who can reach you" in screen_text(app)
         assert "[@click=app.quit]x[/] (no guide)" in screen_text(app)
         await pilot.press("enter", "enter")  # lock, lock-x: nothing crashes, no quit
         await pilot.pause()
@@ -207,15 +222,16 @@ async def test_switching_language_redraws_the_step_in_french(
     app = AbriApp(case_path=path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert _progress(app) == "Step 1 of 11"
+        assert _progress(app) == "Step 1 of 15"
         app.set_language("fr")
         await pilot.pause()
         await pilot.pause()
-        assert _progress(app) == "Étape 1 sur 11"
-        assert "Couper le flot : le mode avion" in screen_text(app)
+        assert _progress(app) == "Étape 1 sur 15"
+        # French spacing: a non-breaking space before ":" and "?".
+        assert "Couper le flot\u00a0: le mode avion" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
-        assert "Couper les notifications de l'application" in screen_text(app)
+        assert "Où les messages arrivent-ils\u00a0?" in screen_text(app)
         await pilot.press("ctrl+q")
     assert on_disk(path)["steps"]["airplane"]["status"] == "done"
 
@@ -245,12 +261,13 @@ async def test_a_broken_content_file_is_named_on_screen_and_the_app_keeps_workin
     assert "steps" not in on_disk(path)
 
 
-async def test_a_long_step_scrolls_with_the_arrow_keys_at_80x24(
+async def test_a_step_scrolls_with_the_arrow_keys_when_the_terminal_is_short(
     make_case: Callable[..., Path],
 ) -> None:
+    # At 80×24 every step now fits; a shorter terminal (a split pane) still scrolls.
     path = make_case(language="fr", current_step="airplane")
     app = AbriApp(case_path=path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 14)) as pilot:
         await pilot.pause()
         body = app.screen.query_one("#calm-body")
         assert body.has_focus and body.max_scroll_y > 0  # longer than the screen

@@ -278,7 +278,7 @@ def test_help_is_translated_and_version_is_printed(abri: Abri) -> None:
         assert command in english.out
     french = abri("add", "--help", "--lang", "fr")
     assert french.code == 0
-    assert "utilisation :" in french.out
+    assert "utilisation\u00a0:" in french.out  # French spacing
     assert "capture d'écran" in french.out
 
     version = run_program("--version")

@@ -72,7 +72,7 @@ def test_clean_url_list_with_bom_exits_0(abri: Abri, tmp_path: Path) -> None:
     urls.write_bytes(b"\xef\xbb\xbf" + X_URL.encode() + b"\n")
     result = abri("import", case, urls)
     assert result.code == 0, result.err
-    assert "1 ajoutée(s)" in result.out
+    assert "1 ajoutée," in result.out
     assert read_case(case)["evidence"][0]["post_id"] == "1382350606417817604"
 
 

@@ -48,9 +48,9 @@ def test_abri_case_opens_the_app_and_ctrl_q_quits(tmp_path: Path) -> None:
     )
     os.close(slave)
     try:
-        # The calm steps are the first screen; its footer offers "^q Quit".
-        shown = _read_until(master, b"Quit", timeout=30)
-        assert b"Quit" in shown, shown[-500:]
+        # The calm steps are the first screen; its footer offers "^q Quick exit".
+        shown = _read_until(master, b"Quick exit", timeout=30)
+        assert b"Quick exit" in shown, shown[-500:]
         os.write(master, b"\x11")  # ctrl+q
         code = process.wait(timeout=30)
     finally:

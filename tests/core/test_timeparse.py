@@ -189,7 +189,7 @@ def test_autumn_fold_takes_the_first_occurrence_and_says_so() -> None:
 def test_the_fold_notice_names_the_day_and_the_time() -> None:
     parsed = parse_time_detail("30/10/2022 02:30", PARIS, now=NOW)
     assert ambiguity_notice(parsed, "fr") == (
-        "Le 30/10/2022, l'heure 02:30 a existé deux fois (passage à l'heure d'hiver) :"
+        "Le 30/10/2022, l'heure 02:30 a existé deux fois (passage à l'heure d'hiver)\u00a0:"
         " la première a été retenue."
     )
     assert "2022-10-30" in ambiguity_notice(parsed, "en")

@@ -162,7 +162,7 @@ def test_pharos_texts_give_category_time_place_url_and_a_summary(
     assert "14/04/2021 17:10:42 (UTC+02:00)" in text  # Paris time of the X post ID
     assert "X (Twitter)" in text
     assert "https://x.com/someone0/status/1382350606417817604" in text
-    assert "Résumé factuel" in text and "Nombre de comptes : 2" in text
+    assert "Résumé factuel" in text and "Nombre de comptes\u00a0: 2" in text
     assert "Plusieurs comptes (2)" in text
 
 

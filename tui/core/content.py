@@ -24,17 +24,26 @@ from importlib import resources
 from typing import Any
 
 from tui.core.case import LANGUAGES
+from tui.core.i18n import french_typography
 
-STEP_KINDS: tuple[str, ...] = ("plain", "platforms", "lock", "evidence", "complaint")
+STEP_KINDS: tuple[str, ...] = ("plain", "platforms", "lock", "secure", "evidence", "complaint")
 """What a step does besides being read.
 
 ``platforms`` shows the platform picker; ``lock`` is followed by one step per
-picked platform; ``evidence`` and ``complaint`` offer a key to the evidence
-table / the export.
+picked platform (who can reach you there), ``secure`` by one step per picked
+platform that has a two-step verification path (its ``platform_title`` and
+``platform_text`` with ``{name}``); ``evidence`` and ``complaint`` offer a key to
+the evidence table / the export.
 """
+
+COUNTRIES: tuple[str, ...] = ("fr", "be", "ch", "lu", "ca")
+"""Countries whose help contacts ship (France first: the steps follow French law)."""
 
 LOCK_PREFIX = "lock-"
 """A per-platform locking step's id is ``lock-<platform id>``."""
+
+SECURE_PREFIX = "secure-"
+"""A per-platform two-step verification step's id is ``secure-<platform id>``."""
 
 FINISHED = "end"
 """Value of ``Case.current_step`` once the last step is behind the person."""
@@ -51,6 +60,10 @@ class ContentError(Exception):
 class Contact:
     """A help contact (France), shown in the help panel (f1) and the welcome screen."""
 
+    short: str
+    """What help shows first: the number ("3018") or one word ("PHAROS")."""
+    line: str
+    """The one line help shows for it (the details are one key further)."""
     service: str
     how: str
     """A number to call / text, or an address."""
@@ -64,6 +77,8 @@ class Contact:
     id: str = ""
     emergency: bool = False
     """True for immediate-danger numbers (17, 112, 114), listed on the welcome screen."""
+    country: str = "fr"
+    """Where the contact works: ``fr``, ``be``, ``ch``, ``lu`` or ``ca`` (see COUNTRIES)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,12 @@ class Step:
     source: str = ""
     verified_on: str = ""
     platform: str = ""
-    """For a per-platform locking step: the platform id."""
+    """For a per-platform step: the platform id."""
+    names_apps: bool = False
+    """The screen names the apps the person picked (``names_apps = true``)."""
+    platform_title: str = ""
+    platform_text: str = ""
+    """For a ``secure`` step: the title and text of each per-platform step (``{name}``)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +120,8 @@ class PlatformGuide:
     text: str
     where: str
     """Where the settings usually are (honestly worded: "usually under ...")."""
+    two_factor: str
+    """Where two-step verification is usually turned on ("" when the platform has none)."""
     approximate: bool
     source: str
     verified_on: str
@@ -143,7 +165,27 @@ class CalmContent:
             result.append(step)
             if step.kind == "lock":
                 result.extend(_lock_step(guide) for guide in self.platforms if guide.id in picked)
+            elif step.kind == "secure":
+                result.extend(
+                    _secure_step(step, guide)
+                    for guide in self.platforms
+                    if guide.id in picked and guide.two_factor
+                )
         return result
+
+
+def _secure_step(step: Step, guide: PlatformGuide) -> Step:
+    return Step(
+        id=SECURE_PREFIX + guide.id,
+        kind="secure-platform",
+        title=step.platform_title.replace("{name}", guide.name),
+        text=step.platform_text.replace("{name}", guide.name),
+        phone=guide.two_factor,
+        approximate=guide.approximate,
+        source=guide.source,
+        verified_on=guide.verified_on,
+        platform=guide.id,
+    )
 
 
 def _lock_step(guide: PlatformGuide) -> Step:
@@ -171,6 +213,10 @@ def _read(lang: str, name: str) -> tuple[str, str]:
         text = resources.files("tui.content").joinpath(lang, name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError(f"{label}: cannot be read ({error}).") from error
+    if lang == "fr":
+        # French spacing, applied once to the whole file: ":;!?" and « » only occur in
+        # strings and comments, never in the TOML syntax itself.
+        text = french_typography(text)
     return label, text
 
 
@@ -274,11 +320,18 @@ def parse_steps(text: str, label: str = "steps.toml") -> tuple[Page, tuple[Step,
                 approximate=_flag(label, where, table, "approximate"),
                 source=_text(label, where, table, "source"),
                 verified_on=_verified_on(label, where, table),
+                names_apps=_flag(label, where, table, "names_apps"),
+                platform_title=_text(
+                    label, where, table, "platform_title", required=kind == "secure"
+                ),
+                platform_text=_text(
+                    label, where, table, "platform_text", required=kind == "secure"
+                ),
             )
         )
     _check_ids(label, "step", [step.id for step in steps])
     for step in steps:
-        if step.id.startswith(LOCK_PREFIX) or step.id == FINISHED:
+        if step.id.startswith((LOCK_PREFIX, SECURE_PREFIX)) or step.id == FINISHED:
             raise ContentError(f'{label}: step id "{step.id}" is reserved; choose another.')
     return _page(label, data, "welcome"), tuple(steps), _page(label, data, "closing")
 
@@ -305,6 +358,7 @@ def parse_platforms(text: str, label: str = "platforms.toml") -> tuple[PlatformG
                 title=_text(label, where, table, "title"),
                 text=_text(label, where, table, "text"),
                 where=_text(label, where, table, "where"),
+                two_factor=_text(label, where, table, "two_factor", required=False),
                 approximate=_flag(label, where, table, "approximate"),
                 source=_text(label, where, table, "source"),
                 verified_on=_verified_on(label, where, table),
@@ -331,6 +385,8 @@ def parse_contacts(text: str, label: str = "contacts.toml") -> tuple[Contact, ..
         where = f'contact "{contact_id}"'
         contacts.append(
             Contact(
+                short=_text(label, where, table, "short"),
+                line=_text(label, where, table, "line"),
                 service=_text(label, where, table, "service"),
                 how=_text(label, where, table, "how"),
                 when=_text(label, where, table, "when"),
@@ -339,6 +395,7 @@ def parse_contacts(text: str, label: str = "contacts.toml") -> tuple[Contact, ..
                 verified_on=_verified_on(label, where, table),
                 id=contact_id,
                 emergency=_flag(label, where, table, "emergency"),
+                country=_country(label, where, table),
             )
         )
     _check_ids(label, "contact", [contact.id for contact in contacts])
@@ -351,9 +408,20 @@ def _contacts(lang: str) -> tuple[Contact, ...]:
     return parse_contacts(text, label)
 
 
-def load_contacts(lang: str) -> list[Contact]:
-    """The help contacts of ``contacts.toml``, in the file's order (a fresh list)."""
-    return list(_contacts(_language(lang)))
+def load_contacts(lang: str, country: str = "fr") -> list[Contact]:
+    """The help contacts of one country, in the file's order (a fresh list).
+
+    An unknown country gives France's (the steps and the law they cite are French).
+    """
+    country = country if country in COUNTRIES else "fr"
+    return [c for c in _contacts(_language(lang)) if c.country == country]
+
+
+def _country(label: str, where: str, table: Mapping[str, Any]) -> str:
+    value = _text(label, where, table, "country", required=False) or "fr"
+    if value not in COUNTRIES:
+        raise ContentError(f'{label}: {where}: "country" must be one of {", ".join(COUNTRIES)}.')
+    return value
 
 
 @cache

@@ -29,7 +29,7 @@ from textual.widgets import Static
 
 from tui.core.case import Case, StepStatus
 from tui.core.content import FINISHED, CalmContent, ContentError, Step, load_calm
-from tui.core.i18n import t
+from tui.core.i18n import format_day, t
 from tui.core.text import one_line
 from tui.shell import shell
 from tui.widgets.status import KeysFooter, StatusLine
@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 WELCOME = ""
 """Position of the welcome page (also the value of ``current_step`` before step one)."""
 
+NAMES_SHOWN = 3
+"""Apps named on a step before "and N others"."""
+
 NAME_LIMIT = 50
 """Characters shown of a platform id that has no guide (a tampered file may hold 100 KB)."""
 
@@ -55,13 +58,6 @@ def format_moment(moment: datetime, timezone: str, lang: str) -> str:
         zone = UTC  # a bad zone name in a tampered file must not hide the time
     local = moment.astimezone(zone)
     return local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
-
-
-def format_day(iso_day: str, lang: str) -> str:
-    """A ``verified_on`` date as people write it (``23/11/2026`` in French)."""
-    if lang == "fr" and len(iso_day) == 10:
-        return f"{iso_day[8:10]}/{iso_day[5:7]}/{iso_day[0:4]}"
-    return iso_day
 
 
 class StepBody(VerticalScroll, inherit_bindings=False):
@@ -86,6 +82,8 @@ class CalmScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "calm.key.begin", id="calm-begin"),
+        # On the welcome page "right" begins too (its own "next" key stays out of the footer).
+        Binding("right", "begin", "calm.key.begin", id="calm-begin-right", show=False),
         Binding("enter", "step_done", "calm.key.done", id="calm-done"),
         Binding("s", "step_skip", "calm.key.skip", id="calm-skip"),
         Binding("left", "step_previous", "calm.key.previous", id="calm-previous"),
@@ -281,7 +279,10 @@ class CalmScreen(Screen[None]):
         self._put("#calm-title", content.welcome.title)
         self._put("#calm-text", content.welcome.text)
         lines = [Content.styled(self.tr("calm.danger"), "bold")]
-        for contact in content.contacts:
+        from tui.core.content import load_contacts
+
+        country = str(getattr(self.app, "help_country", "fr"))
+        for contact in load_contacts(self.lang, country):
             if contact.emergency:
                 lines.append(
                     Content(self.tr("calm.danger-line", how=contact.how, service=contact.service))
@@ -301,10 +302,13 @@ class CalmScreen(Screen[None]):
         elif step.kind == "lock":
             names = [self._platform_name(content, p) for p in _unique(self.case().platforms)]
             if names:
-                self._put("#calm-extra", self.tr("calm.your-platforms", names=", ".join(names)))
+                self._put("#calm-extra", self.tr("calm.your-platforms", names=self._names(names)))
             else:
                 self._put("#calm-extra", self.tr("calm.no-platforms"))
-        elif step.kind == "evidence":
+        elif step.names_apps and self.case().platforms:
+            names = [self._platform_name(content, p) for p in _unique(self.case().platforms)]
+            self._put("#calm-extra", self.tr("calm.apps-line", names=self._names(names)))
+        if step.kind == "evidence":
             self._put("#calm-hint", self.tr("calm.evidence-hint"))
         elif step.kind == "complaint":
             self._put("#calm-hint", self.tr("calm.complaint-hint"))
@@ -315,6 +319,14 @@ class CalmScreen(Screen[None]):
                 Content.assemble((self.tr("calm.why"), "bold"), "\n", step.why),
             )
         self._put("#calm-source", self._source(step))
+
+    def _names(self, names: list[str]) -> str:
+        """The apps' names, the first three then "and 12 others" (the step stays short)."""
+        if len(names) <= NAMES_SHOWN + 1:
+            return ", ".join(names)
+        return self.tr(
+            "calm.more-names", names=", ".join(names[:NAMES_SHOWN]), count=len(names) - NAMES_SHOWN
+        )
 
     def _phone(self, step: Step) -> Content:
         parts: list[str | tuple[str, str]] = []
@@ -401,7 +413,7 @@ class CalmScreen(Screen[None]):
         if action in ("step_done", "step_skip"):
             return on_step
         if action == "step_next":
-            return self._at != FINISHED
+            return self._at not in (WELCOME, FINISHED)
         if action == "step_previous":
             return self._at != WELCOME
         if action == "open_evidence":

@@ -22,11 +22,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Static, TextArea
+from textual.widgets import DirectoryTree, Input, ProgressBar, Static, TextArea
 
 from tui.core.i18n import t
 from tui.core.text import one_line, visible
 from tui.screens.dialogs import ConfirmDialog as ConfirmDialog
+from tui.widgets.status import KeysFooter
 
 
 def plain(text: str) -> Content:
@@ -80,7 +81,9 @@ class SafeDirectoryTree(DirectoryTree):
 class MessageDialog(ModalScreen[None]):
     """A report to read (e.g. what a bulk add did); any of enter/escape closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter,escape", "close", "close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,escape", "close", "app.key.close", show=False)
+    ]
 
     def __init__(self, title: str, body: str, *, lang: str) -> None:
         super().__init__(classes="evidence-dialog")
@@ -143,8 +146,8 @@ class BulkAddDialog(ModalScreen[str | None]):
     """A box where one pastes many URLs, one per line; ``ctrl+s`` adds them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "add", "add", priority=True, id="evidence-bulk-save"),
-        Binding("escape", "cancel", "cancel", id="evidence-bulk-cancel"),
+        Binding("ctrl+s", "add", "evidence.key.bulk-add", priority=True, id="evidence-bulk-save"),
+        Binding("escape", "cancel", "evidence.key.cancel", id="evidence-bulk-cancel"),
     ]
 
     def __init__(self, *, lang: str) -> None:
@@ -187,8 +190,10 @@ class FilePicker(ModalScreen[Path | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "choose", "choose", priority=True, id="evidence-picker-choose"),
-        Binding("escape", "cancel", "cancel", id="evidence-picker-cancel"),
+        Binding(
+            "ctrl+s", "choose", "evidence.key.choose", priority=True, id="evidence-picker-choose"
+        ),
+        Binding("escape", "cancel", "evidence.key.cancel", id="evidence-picker-cancel"),
     ]
 
     def __init__(self, start: Path, *, folder: bool, lang: str) -> None:
@@ -211,7 +216,7 @@ class FilePicker(ModalScreen[Path | None]):
             yield Static("", id="picker-error", classes="field-error")
             yield SafeDirectoryTree(self.start, id="picker-tree")
             yield Static(plain(t("evidence.picker.keys", self.lang)), classes="dialog-keys")
-        yield Footer()
+        yield KeysFooter()  # translated keys, and the quick exit
 
     def on_mount(self) -> None:
         self.query_one("#picker-path", Input).focus()

@@ -1,9 +1,15 @@
-"""Help (f1, from anywhere): the keys of the screen it was opened from, the global
-keys, and the help contacts (number or address, hours, what for, "verified on").
+"""Help (f1 or ``?``, from anywhere): help contacts first, one line each, then the
+keys of the screen it was opened from and the keys that work everywhere.
+
+At 80×24 the contacts ("De l'aide, maintenant": 3018, 17, 112, 114, the Brigade
+numérique, PHAROS, 119) fit without scrolling, one line per contact: the number
+first, then what it is for.  ``d`` shows the details one key further: hours, what
+each is for, "verified on" and the source.
 
 The contacts come from ``tui.core.content.load_contacts(lang)`` (data files, one
-per language); if they cannot be read the help still opens and says why.  ``l``
-switches the language of the whole app from here, ``escape`` or ``f1`` closes.
+per language), for the country of the system locale (``fr_BE`` -> Belgium); ``p``
+shows the next country's.  If they cannot be read the help still opens and says why.  ``l``
+switches the language of the whole app from here; ``escape``, ``f1`` or ``?`` closes.
 """
 
 from __future__ import annotations
@@ -17,37 +23,61 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.core.i18n import format_day, key_display
 from tui.core.text import one_line, visible
 from tui.shell import shell
 from tui.widgets.status import KeysFooter
 
 if TYPE_CHECKING:
-    pass
+    from tui.core.content import Contact
 
 GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
-    ("f1", "app.help.f1"),
-    ("f2", "app.help.f2"),
-    ("f3", "app.help.f3"),
-    ("f4", "app.help.f4"),
-    ("ctrl+p", "app.help.ctrl-p"),
     ("ctrl+q", "app.help.ctrl-q"),
+    ("f1 / ?", "app.help.f1"),
+    ("f2 / 2", "app.help.f2"),
+    ("f3 / 3", "app.help.f3"),
+    ("f4 / 4", "app.help.f4"),
+    ("ctrl+p", "app.help.ctrl-p"),
     ("escape", "app.help.escape"),
     ("ctrl+c", "app.help.ctrl-c"),
 )
-"""The keys that work everywhere (DESIGN.md), in the order the help lists them."""
+"""The keys that work everywhere (DESIGN.md), in the order the help lists them.
+
+The plain keys (``?``, ``2``, ``3``, ``4``) work outside text fields, for terminals
+that take the F-keys (GNOME Terminal keeps f1; macOS laptops need fn).
+"""
 
 KEY_WIDTH = 10
+SHORT_WIDTH = 8
+"""Columns of the first part of a contact's line (the number, or one word)."""
 
 
 def _key_line(key: str, text: str) -> Content:
     return Content.from_markup("[b]$key[/b] $text", key=key.ljust(KEY_WIDTH), text=text)
 
 
+def _key_names(keys: str, lang: str) -> str:
+    """ "f1 / ?" or "escape" with each key named in ``lang`` ("échap")."""
+    return " / ".join(key_display(key, lang) for key in keys.split(" / "))
+
+
+def contact_line(contact: Contact) -> Content:
+    """One contact on one line: its number (or name) in bold, then what it is for."""
+    short = one_line(contact.short, SHORT_WIDTH - 1)
+    return Content.from_markup(
+        "[b]$short[/b]$line", short=short.ljust(SHORT_WIDTH), line=one_line(contact.line, 200)
+    )
+
+
 class HelpScreen(ModalScreen[None]):
-    """Keys of the current screen, global keys and help contacts, in a scrollable page."""
+    """Help contacts (one line each; ``d`` for details), this screen's keys, global keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "app.key.close", id="help-close"),
+        # The app's plain "?" does not reach a modal screen: help closes it itself.
+        Binding("question_mark", "close", "app.key.close", id="help-close-plain", show=False),
+        Binding("d", "details", "app.key.details", id="help-details"),
+        Binding("p", "country", "app.key.country", id="help-country"),
         Binding("l", "app.language", "app.key.language", id="help-language"),
     ]
 
@@ -57,16 +87,21 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, origin: Screen[Any] | None = None) -> None:
         super().__init__(id="help")
         self.origin = origin
-        """The screen help was opened from (its keys are listed first)."""
+        """The screen help was opened from (its keys are listed after the contacts)."""
+        self.details = False
+        """Whether the contacts are shown with their details (``d``)."""
 
     def compose(self) -> ComposeResult:
         app = shell(self.app)
         tr = app.tr
         yield Static(Content(f"{tr('app.help.title')} — {tr('app.help.close')}"), id="help-title")
         with VerticalScroll(id="help-body"):
-            yield Static(Content(tr("app.help.contacts")), classes="help-heading")
-            yield Static(Content(tr("app.help.contacts-intro")), classes="help-text")
+            heading = f"{tr('app.help.contacts')} · {tr('app.country.' + self._country())}"
+            yield Static(Content(heading), classes="help-heading -first")
             yield from self._contacts()
+            yield Static(Content(tr("app.help.global")), classes="help-heading")
+            for key, message in GLOBAL_KEYS:
+                yield Static(_key_line(_key_names(key, app.lang), tr(message)), classes="help-key")
             yield Static(Content(tr("app.help.this-screen")), classes="help-heading")
             lines = self._screen_keys()
             if lines:
@@ -74,9 +109,6 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(_key_line(key, text), classes="help-key")
             else:
                 yield Static(Content(tr("app.help.none")), classes="help-text")
-            yield Static(Content(tr("app.help.global")), classes="help-heading")
-            for key, message in GLOBAL_KEYS:
-                yield Static(_key_line(key, tr(message)), classes="help-key")
             yield Static(Content(tr("app.help.language")), classes="help-text")
         yield KeysFooter()
 
@@ -111,18 +143,23 @@ class HelpScreen(ModalScreen[None]):
         try:
             from tui.core.content import load_contacts
 
-            contacts = load_contacts(app.lang)
+            contacts = load_contacts(app.lang, self._country())
         except Exception as error:  # a broken data file must not take help away
             message = one_line(str(error) or type(error).__name__, 300)
             yield Static(
                 Content(tr("app.help.contacts-missing", error=message)), classes="help-text"
             )
             return
+        if not self.details:
+            for contact in contacts:
+                yield Static(contact_line(contact), classes="help-contact-line")
+            yield Static(Content(tr("app.help.details-hint")), classes="help-hint")
+            return
         for contact in contacts:
             how = one_line(contact.how, 200)
             service = one_line(contact.service, 70)
             yield Static(
-                Content.from_markup("[b]$how[/b] · $service", how=how, service=service),
+                Content.from_markup("[b]$service[/b] · $how", how=how, service=service),
                 classes="help-contact",
             )
             details = " — ".join(
@@ -131,12 +168,37 @@ class HelpScreen(ModalScreen[None]):
             if details:
                 yield Static(Content(visible(details)), classes="help-contact-detail")
             verified = (
-                tr("app.help.verified", date=one_line(contact.verified_on, 20))
+                tr(
+                    "app.help.verified",
+                    date=format_day(one_line(contact.verified_on, 20), app.lang),
+                )
                 if contact.verified_on
                 else tr("app.help.not-verified")
             )
             source = tr("app.help.source", source=one_line(contact.source, 120))
             yield Static(Content(f"{verified} · {source}"), classes="help-contact-source")
+        yield Static(Content(tr("app.help.summary-hint")), classes="help-hint")
+
+    def _country(self) -> str:
+        from tui.core.content import COUNTRIES
+
+        country = str(getattr(self.app, "help_country", "fr"))
+        return country if country in COUNTRIES else "fr"
+
+    async def action_country(self) -> None:
+        """Show the next country's contacts (France, Belgium, Switzerland, Luxembourg, Canada)."""
+        from tui.core.content import COUNTRIES
+
+        app = shell(self.app)
+        app.help_country = COUNTRIES[(COUNTRIES.index(self._country()) + 1) % len(COUNTRIES)]
+        await self.recompose()
+        self.query_one("#help-body").focus()
+
+    async def action_details(self) -> None:
+        """Show the contacts' details (hours, what for, source, "verified on"), or hide them."""
+        self.details = not self.details
+        await self.recompose()
+        self.query_one("#help-body").focus()
 
     def action_close(self) -> None:
         """Close help, back to where it was opened."""

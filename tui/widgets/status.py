@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -105,6 +106,10 @@ class StatusLine(Static):
         self.refresh_status()
 
 
+def _is_quick_exit(widget: Widget) -> bool:
+    return str(getattr(widget, "action", "")).endswith("quick_exit")
+
+
 class KeysFooter(Footer):
     """Textual's footer with translated key descriptions (message keys are translated).
 
@@ -132,9 +137,29 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         self._drawn = self._shown()
         lang = getattr(self.app, "lang", "en")
-        for widget in super().compose():
+        widgets = list(super().compose())
+        if self._bindings_ready and not any(_is_quick_exit(widget) for widget in widgets):
+            # Textual leaves the app's keys out of a modal screen's footer (the form,
+            # help...); the quick exit works there too (a priority key), so it shows.
+            quick = self._quick_exit_key()
+            if quick is not None:
+                widgets.insert(0, quick)
+        # The quick exit comes first, so that a crowded footer never pushes it off screen.
+        widgets.sort(key=lambda widget: not _is_quick_exit(widget))
+        for widget in widgets:
             self._prepare(widget, lang)
             yield widget
+
+    def _quick_exit_key(self) -> FooterKey | None:
+        for binding in getattr(self.app, "BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.action == "quick_exit":
+                return FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    "app.quick_exit",
+                ).data_bind(compact=Footer.compact)
+        return None
 
     def _shown(self) -> tuple[object, ...]:
         """Everything the keys show: the screen's visible keys, the palette key, language."""
