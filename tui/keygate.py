@@ -35,9 +35,10 @@ SETTLE_FRAMES = 10
 """Refreshes to wait, at most, for a new screen to focus its first field (a screen
 with nothing to focus gets the next key after that)."""
 
-STUCK_AFTER = 1.0
-"""Seconds after which a key still not seen through is let go (a widget removed
-while handling it, say): the gate must never make the app deaf."""
+STUCK_AFTER = 5.0
+"""Seconds after which a key still not seen through is let go: a last resort (a
+widget closing refuses the follow-up and that is noticed at once), so that the gate
+can never make the app deaf.  Long enough for a loaded machine to handle a key."""
 
 
 class KeyGate:
@@ -77,8 +78,10 @@ class KeyGate:
     def _follow(self, event: events.Event, node: MessagePump) -> None:
         # The callback runs after ``node`` has processed ``event`` (its queue is in order).
         try:
-            node.call_later(self._step, event, node)
-        except Exception:  # the node is closing: nothing more will happen to the key
+            posted = node.call_later(self._step, event, node)
+        except Exception:
+            posted = False
+        if not posted:  # the node is closing: nothing more will happen to the key
             self._done()
 
     def _step(self, event: events.Event, node: MessagePump) -> None:
@@ -114,8 +117,10 @@ class KeyGate:
         # Let the screen handle what is queued for it (its Mount: on_mount may move
         # the focus), then hand the next key to whatever has the focus.
         try:
-            screen.call_later(self._focus_settled, screen)
+            posted = screen.call_later(self._focus_settled, screen)
         except Exception:
+            posted = False
+        if not posted:
             self._release()
 
     def _focus_settled(self, screen: MessagePump) -> None:
@@ -126,8 +131,10 @@ class KeyGate:
         # After the field has handled its own Focus event (an Input selects its text
         # on focus: a key handled before that would be replaced by the next one).
         try:
-            focused.call_later(self._release)
+            posted = focused.call_later(self._release)
         except Exception:
+            posted = False
+        if not posted:
             self._release()
 
     def _release(self) -> None:

@@ -53,7 +53,7 @@ async def test_a_draft_survives_kill_9_and_comes_back_in_the_form(tmp_path: Path
     )
     os.close(slave)
     try:
-        assert b"Quit" in _read_until(master, b"Quit", timeout=30)
+        assert b"All actions" in _read_until(master, b"All actions", timeout=30)
         os.write(master, b"\x1bOR")  # f3
         _read_until(master, b"add", timeout=10)
         os.write(master, b"a")
