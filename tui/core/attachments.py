@@ -491,18 +491,25 @@ def image_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.name.casefold(), p.name))
 
 
-def verify(casefile: CaseFile) -> list[AttachmentProblem]:
+def verify(
+    casefile: CaseFile, progress: Callable[[int, int], None] | None = None
+) -> list[AttachmentProblem]:
     """Every attachment that is missing, altered, of another size or outside the folder.
 
     Reads each file once (a file shared by several entries is hashed once).  An empty
     list means every recorded file is present and unchanged since it was recorded.
+    ``progress(done, total)`` is called after each entry (safe from a worker thread).
     """
     problems: list[AttachmentProblem] = []
+    evidence = casefile.case.evidence
+    total = len(evidence)
     base = casefile.path.parent
     folder_name = casefile.evidence_dir.name
     real_root = os.path.realpath(casefile.evidence_dir)
     hashes: dict[str, str | OSError] = {}
-    for entry in casefile.case.evidence:
+    for done, entry in enumerate(evidence, 1):
+        if progress is not None:
+            progress(done, total)
         for attachment in entry.attachments:
             path = attachment.path
 
