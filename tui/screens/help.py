@@ -39,6 +39,17 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
 KEY_WIDTH = 10
 
 
+MARK_LEGEND: tuple[tuple[str, str], ...] = (
+    ("#", "app.help.mark-decoded"),
+    ("*", "app.help.mark-typed"),
+    ("+", "app.help.mark-file"),
+    ("^", "app.help.mark-capture"),
+    ("?", "app.help.mark-unknown"),
+    ("!", "app.help.mark-file-problem"),
+)
+"""The evidence table's marks (time sources, files on disk) and their messages."""
+
+
 def _key_line(key: str, text: str) -> Content:
     return Content.from_markup("[b]$key[/b] $text", key=key.ljust(KEY_WIDTH), text=text)
 
@@ -78,6 +89,10 @@ class HelpScreen(ModalScreen[None]):
             for key, message in GLOBAL_KEYS:
                 yield Static(_key_line(key, tr(message)), classes="help-key")
             yield Static(Content(tr("app.help.language")), classes="help-text")
+            # What the one-character marks after a time, and the Shots words, mean.
+            yield Static(Content(tr("app.help.marks")), classes="help-heading")
+            for mark, message in MARK_LEGEND:
+                yield Static(_key_line(mark, tr(message)), classes="help-key")
         yield KeysFooter()
 
     def on_mount(self) -> None:
