@@ -167,7 +167,8 @@ class AbriApp(App[int]):
         self.lang: Language = pick_language(lang)
         set_language(self.lang)
         self.case_updated: Signal[str] = Signal(self, "case-updated")
-        """Published (with the action name) after each change to the case."""
+        """Published (with the action name) after each change to the case, and with
+        ``files-checked`` once the evidence files were verified (nothing changed)."""
         self.language_changed: Signal[str] = Signal(self, "language-changed")
         """Published (with the new language) after the language was switched."""
         self.status_changed: Signal[str] = Signal(self, "status-changed")

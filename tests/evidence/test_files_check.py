@@ -84,3 +84,24 @@ async def test_table_detail_and_status_line_show_missing_and_changed_files(tmp_p
         await pilot.press("ctrl+q")
     # Looking is not changing: the case file is as it was.
     assert path.read_bytes() == before
+
+
+async def test_help_explains_the_time_marks_and_the_shots_words(tmp_path: Path) -> None:
+    from tests.app.conftest import screen_text
+
+    path, _files = _case_with_three_entries(tmp_path)
+    for lang, words in (
+        (
+            "en",
+            ("decoded from the post ID", "typed by hand", "captured, not published", "none yet"),
+        ),
+        ("fr", ("décodée de l'ID", "saisie à la main", "pas de publication", "aucune")),
+    ):
+        app = AbriApp(path, lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f3", "f1")
+            await pilot.pause()
+            text = screen_text(app)
+            for mark, word in zip("#*+!", words, strict=True):
+                assert f"{mark} " in text and word in text, (lang, mark, word)
+            await pilot.press("ctrl+q")
