@@ -49,6 +49,8 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "user-dirs"
     monkeypatch.setenv("ABRI_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("ABRI_DATA_DIR", str(home / "data"))
+    # No real USB stick of the machine running the tests shows up in a picker.
+    monkeypatch.setenv("ABRI_MEDIA_DIRS", str(home / "media"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):

@@ -116,8 +116,19 @@ class _Stylesheet(Stylesheet):
 
 
 def _clock() -> datetime:
-    """The local time used for "saved 14:32" (a fixture replaces it in snapshot tests)."""
+    """Now, as an aware time (a fixture replaces it in snapshot tests)."""
     return datetime.now().astimezone()
+
+
+def case_time(moment: datetime, zone: str) -> datetime:
+    """``moment`` in the case's time zone (one clock for every time shown); the
+    machine's zone if the case's is unknown here."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return moment.astimezone()
 
 
 class AbriApp(App[int]):
@@ -126,7 +137,9 @@ class AbriApp(App[int]):
     TITLE = "Abri"
     CSS_PATH = _css_paths()
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        mode: _area_factory(mode) for mode in AREAS
+        **{mode: _area_factory(mode) for mode in AREAS},
+        # An empty screen to stand on while one case is closed and another opened.
+        "start": Screen,
     }
     COMMANDS: ClassVar[set[Any]] = {_commands_provider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -172,7 +185,8 @@ class AbriApp(App[int]):
         self.help_country: str = system_country()
         """Whose help contacts to show (from the locale; ``p`` in help changes it)."""
         self.case_updated: Signal[str] = Signal(self, "case-updated")
-        """Published (with the action name) after each change to the case."""
+        """Published (with the action name) after each change to the case, and with
+        ``files-checked`` once the evidence files were verified (nothing changed)."""
         self.language_changed: Signal[str] = Signal(self, "language-changed")
         """Published (with the new language) after the language was switched."""
         self.status_changed: Signal[str] = Signal(self, "status-changed")
@@ -190,6 +204,10 @@ class AbriApp(App[int]):
         self.notices: list[str] = []
         self._keys = KeyGate(self)
         """Keys typed in a burst land where they were typed (see tui/keygate.py)."""
+        self.files_checking: tuple[int, int] | None = None
+        """(entries done, total) while the evidence files are being verified."""
+        self.files_problems = 0
+        """Entries whose file is missing or altered (the last check)."""
         self._settings_pending = False
         """The last case changed and is not written to the settings yet."""
         self.themes: LoadedThemes = load_themes()
@@ -272,6 +290,98 @@ class AbriApp(App[int]):
         self.switch_mode("calm")
         self._show_notices(fresh)
         self.status_changed.publish("opened")
+        self._check_files(session)
+
+    # --- files that went missing or changed ---------------------------------------
+
+    FILES_PROGRESS_FROM = 500
+    """Entries from which the status line counts the check ("checking files 1200/10000")."""
+
+    def _check_files(self, session: CaseSession) -> None:
+        """Verify the attachments in a worker thread: the table stays usable meanwhile."""
+        self.files_checking = (0, len(session.case.evidence))
+        self.files_problems = 0
+        self.run_worker(
+            partial(self._check_files_thread, session),
+            thread=True,
+            group="check-files",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _check_files_thread(self, session: CaseSession) -> None:
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            import time
+
+            moment = time.monotonic()
+            if total >= self.FILES_PROGRESS_FROM and moment - last[0] > 0.25:
+                last[0] = moment
+                with contextlib.suppress(RuntimeError):
+                    self.call_from_thread(self._files_progress, session, done, total)
+
+        try:
+            found = session.check_files(progress)
+        except Exception:  # never crash for a check; the next open tries again
+            found = {}
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._files_checked, session, len(found))
+
+    def _files_progress(self, session: CaseSession, done: int, total: int) -> None:
+        if session is self.session:
+            self.files_checking = (done, total)
+            self.status_changed.publish("files")
+
+    def _files_checked(self, session: CaseSession, problems: int) -> None:
+        if session is not self.session:
+            return
+        self.files_checking = None
+        self.files_problems = problems
+        self.status_changed.publish("files")
+        self.case_updated.publish("files-checked")
+
+    def files_state_text(self) -> str:
+        """The status line's word on the evidence files: checking, or how many have a problem."""
+        checking = self.files_checking
+        if checking is not None and checking[1] >= self.FILES_PROGRESS_FROM:
+            return self.tr("app.status.files-checking", done=checking[0], total=checking[1])
+        problems = self.files_problems
+        if problems:
+            return self.tr("app.status.files-problems", count=problems)
+        return ""
+
+    # --- changing case -------------------------------------------------------------
+
+    async def leave_case(self) -> bool:
+        """Save and close the open case, ready to open another; False if it could not
+        be saved (then nothing is closed and the person is told)."""
+        if self.session is None:
+            return True
+        self.flush_saves()
+        if self._pending is not None:
+            self._set_save_state("error")
+            self.notify(
+                self.tr("app.switch-unsaved", error=one_line(self.save_error, 300)),
+                markup=False,
+                timeout=10,
+                severity="warning",
+            )
+            return False
+        self._close_case()
+        self.session = None
+        self._closed = False
+        self.saved_at = None
+        self.save_state = "idle"
+        self.files_checking = None
+        self.files_problems = 0
+        await self.switch_mode("start")
+        # Fresh area screens for the next case (the old ones showed the old case).
+        for mode in AREAS:
+            with contextlib.suppress(Exception):
+                await self.remove_mode(mode)
+            self.add_mode(mode, _area_factory(mode))
+        return True
 
     def _remember_case(self, path: str) -> None:
         """Reopen this case next time: written to the settings after the first paint.
@@ -363,9 +473,14 @@ class AbriApp(App[int]):
             return self.tr("app.status.saving")
         if self.save_state == "error":
             return self.tr("app.status.error", error=one_line(self.save_error, 300))
+        files = self.files_state_text()
         if self.save_state == "saved" and self.saved_at is not None:
-            return self.tr("app.status.saved", time=self.saved_at.strftime("%H:%M"))
-        return ""
+            zone = self.session.case.timezone if self.session is not None else ""
+            saved = self.tr(
+                "app.status.saved", time=case_time(self.saved_at, zone).strftime("%H:%M")
+            )
+            return f"{files} · {saved}" if files else saved
+        return files
 
     def flush_saves(self) -> None:
         """Save whatever is not saved yet, now, on this thread (used when quitting)."""
@@ -655,6 +770,7 @@ class AbriApp(App[int]):
                 tr("app.cmd.theme-help"),
                 partial(self.set_theme, name),
             )
+        yield from self._case_commands()
         if self.session is not None:
             yield SystemCommand(
                 tr("app.cmd.save-again"), tr("app.cmd.save-help"), self.action_save_again
@@ -685,6 +801,26 @@ class AbriApp(App[int]):
                 label,
                 tr("app.cmd.key", key=self.get_key_display(binding)),
                 partial(self.run_action, binding.action, active.node),
+            )
+
+    def _case_commands(self) -> Iterable[SystemCommand]:
+        """Open another case, new case, save a copy elsewhere (removable media first)."""
+        from tui.screens import start
+
+        tr = self.tr
+        yield SystemCommand(
+            tr("app.cmd.open-other"),
+            tr("app.cmd.open-other-help"),
+            partial(start.open_another, self),
+        )
+        yield SystemCommand(
+            tr("app.cmd.new-case"), tr("app.cmd.new-case-help"), partial(start.new_case, self)
+        )
+        if self.session is not None:
+            yield SystemCommand(
+                tr("app.cmd.save-copy"),
+                tr("app.cmd.save-copy-help"),
+                partial(start.save_copy_elsewhere, self),
             )
 
 

@@ -884,6 +884,12 @@ def _export(args: argparse.Namespace, session: CaseSession, formats: list[str], 
 
 def cmd_open(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     """``abri [CASE]``: the full-screen app."""
+    case: Path | None = args.case
+    if case is not None and not case.exists() and not case.parent.is_dir():
+        # Exactly like ``abri new``: a missing folder is a stick not plugged in or a typo;
+        # creating it would put the evidence on this computer's disk.
+        say.fail("cli.new.no_folder", folder=str(case.parent))
+        return PROBLEMS
     try:
         from tui.app import run_app
     except ModuleNotFoundError as error:

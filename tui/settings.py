@@ -52,6 +52,36 @@ def default_cases_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def removable_media() -> list[Path]:
+    """Mounted removable media (USB sticks), the places a case usually lives.
+
+    ``/media/$USER/*``, ``/run/media/$USER/*`` (Linux desktops) and ``/Volumes/*``
+    (macOS), sorted, folders only.  ``ABRI_MEDIA_DIRS`` (folders separated by
+    ``os.pathsep``) replaces those three parents: tests and portable installs use it.
+    Never fails: an unreadable parent gives nothing.
+    """
+    override = os.environ.get("ABRI_MEDIA_DIRS")
+    if override is not None:
+        parents = [Path(part) for part in override.split(os.pathsep) if part]
+    else:
+        user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
+        parents = [Path("/Volumes")]
+        if user:
+            parents[:0] = [Path("/media") / user, Path("/run/media") / user]
+    found: list[Path] = []
+    for parent in parents:
+        try:
+            children = sorted(parent.iterdir())
+        except OSError:
+            continue
+        for child in children:
+            with contextlib.suppress(OSError):
+                # /Volumes also lists the system disk as a link to "/": not removable.
+                if child.is_dir() and not (child.is_symlink() and child.resolve() == Path("/")):
+                    found.append(child)
+    return found
+
+
 @dataclass
 class Settings:
     """Preferences kept between runs (never case content)."""
@@ -84,7 +114,11 @@ class Settings:
         path = folder / SETTINGS_FILE
         text = tomli_w.dumps({field.name: getattr(self, field.name) for field in fields(self)})
         temp = folder / f".{SETTINGS_FILE}.{os.getpid()}.tmp"
-        with open(temp, "w", encoding="utf-8") as handle:
+        # 0600 like the case file: the last case's path says who is being helped.
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with contextlib.suppress(OSError):
+            os.fchmod(descriptor, 0o600)  # an older temp file may have had other rights
+        with open(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

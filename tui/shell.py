@@ -54,6 +54,10 @@ class Shell(Protocol):
 
     def flush_saves(self) -> None: ...
 
+    async def leave_case(self) -> bool: ...
+
+    def files_state_text(self) -> str: ...
+
 
 def shell(app: App[Any]) -> Shell:
     """The running Abri app seen through :class:`Shell`."""

@@ -145,7 +145,8 @@ async def test_abri_alone_creates_a_case_in_the_default_folder_then_reopens_it(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
-        await pilot.press(*"Élise: CON?", "enter")
+        # Nothing is created before a place is chosen: enter picks "this computer".
+        await pilot.press("enter", *"Élise: CON?", "enter")
         await pilot.pause()
         await pilot.press("ctrl+q")
     created = data_dir / "elise-con.toml"
@@ -169,7 +170,7 @@ async def test_a_new_case_never_overwrites_an_existing_file(isolated_user_dirs: 
     existing.write_text("not mine", encoding="utf-8")
     app = AbriApp(None, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"Alice", "enter")
+        await pilot.press("enter", *"Alice", "enter")
         await pilot.pause()
         await pilot.press("ctrl+q")
     assert existing.read_text(encoding="utf-8") == "not mine"

@@ -59,3 +59,42 @@ async def test_quitting_while_a_large_case_opens_leaves_no_marker(tmp_path: Path
         time.sleep(0.05)
     assert not (tmp_path / ".raid.toml.open").exists()
     assert path.read_bytes() == before
+
+
+def ten_thousand(folder: Path) -> Path:
+    """A real 10,000-entry case written by the benchmark's generator."""
+    from bench import sample_case
+
+    path = folder / "bench.toml"
+    case = sample_case(10_000, folder="bench-files", attachments=False)
+    CaseFile.create(path, case).close()  # type: ignore[arg-type]
+    return path
+
+
+async def test_f3_pressed_while_a_10k_case_opens_lands_in_the_evidence_table(
+    tmp_path: Path,
+) -> None:
+    path = ten_thousand(tmp_path)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, OpeningScreen)
+        await pilot.press("f3")
+        # Still reading: the key was kept, not dropped.
+        assert app.session is None
+        await wait_for(pilot, lambda: app.session is not None, seconds=60)
+        await wait_for(pilot, lambda: app.current_mode == "evidence", seconds=20)
+        from tui.screens.evidence import EvidenceScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, EvidenceScreen))
+        await pilot.press("ctrl+q")
+
+
+async def test_ctrl_q_while_a_10k_case_opens_quits_at_once(tmp_path: Path) -> None:
+    path = ten_thousand(tmp_path)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, OpeningScreen)
+        await pilot.press("f3", "ctrl+q")
+        # Quitting began at once, without waiting for the file (nor replaying f3).
+        assert app.return_code == 0
+        assert app.session is None

@@ -37,3 +37,44 @@ def test_problem_screen_at_80x24(
     Path("broken.toml").write_text('schema = 1\ntitle = "x"\nlanguage = "klingon"\n', "utf-8")
     app = AbriApp(Path("broken.toml"), lang="en")
     assert snap_compare(app, terminal_size=SIZE)
+
+
+FIXED_PLACES = [
+    ("media", Path("/media/helper/CLE-USB")),
+    ("cases", Path("/home/helper/Documents/Abri")),
+    ("home", Path("/home/helper")),
+]
+
+
+@pytest.fixture
+def fixed_places(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same places on every machine (the snapshot must not show tmp paths)."""
+    import tui.screens.files
+    import tui.screens.start
+
+    monkeypatch.setattr(tui.screens.files, "places", lambda: list(FIXED_PLACES))
+    monkeypatch.setattr(tui.screens.start, "places", lambda: list(FIXED_PLACES))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_missing_last_case_at_80x24(snap_compare: Any, fixed_places: None, lang: str) -> None:
+    from tui.settings import Settings
+
+    Settings(last_case="/media/helper/CLE-USB/alice.toml").save()
+    app = AbriApp(None, lang=lang)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_new_case_asks_where_at_80x24(snap_compare: Any, fixed_places: None, lang: str) -> None:
+    app = AbriApp(None, lang=lang)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_open_another_picker_at_80x24(snap_compare: Any, fixed_places: None, lang: str) -> None:
+    from tui.settings import Settings
+
+    Settings(last_case="/media/helper/CLE-USB/alice.toml").save()
+    app = AbriApp(None, lang=lang)
+    assert snap_compare(app, press=["o"], terminal_size=SIZE)

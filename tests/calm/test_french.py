@@ -88,7 +88,10 @@ def test_cldr_plural_rules_for_french_and_english() -> None:
     assert [plural_form("en", n) for n in (0, 1, 2)] == ["other", "one", "other"]
     assert plural_form("en", "1.0") == "other"
     assert t("evidence.bulk.added", "fr", count=0) == "0 entrée ajoutée."
-    assert t("evidence.batch.duplicates", "fr", count=1) == f"1 doublon ignoré (déjà dans le dossier){NBSP}:"
+    assert (
+        t("evidence.batch.duplicates", "fr", count=1)
+        == f"1 doublon ignoré (déjà dans le dossier){NBSP}:"
+    )
     assert t("evidence.bulk.added", "fr", count=2) == "2 entrées ajoutées."
     assert t("evidence.bulk.added", "en", count=1) == "1 entry added."
     assert t("export.screen.done", "fr", count=1).startswith("Terminé\u00a0: 1 fichier écrit.")

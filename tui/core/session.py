@@ -155,6 +155,21 @@ _ALWAYS_CHANGES = frozenset(
 
 
 @dataclass(frozen=True)
+class FileCheck:
+    """What is wrong with one entry's files on disk (see :meth:`CaseSession.check_files`)."""
+
+    status: str
+    """:data:`FILE_MISSING` or :data:`FILE_ALTERED`."""
+    paths: tuple[str, ...]
+    messages: tuple[str, ...]
+    """One sentence per file, in the current language."""
+
+
+FILE_MISSING = "missing"
+FILE_ALTERED = "altered"
+
+
+@dataclass(frozen=True)
 class StagedFile:
     """A file copied (and hashed) into the staging folder, not part of the case yet."""
 
@@ -1118,6 +1133,77 @@ class CaseSession:
                 if target.exists():
                     target = aside / f"{source.stem}-{secrets.token_hex(3)}{source.suffix}"
                 os.replace(source, target)
+
+    # -- files that went missing or changed (issue 9) -----------------------------
+
+    def check_files(self, progress: Progress | None = None) -> dict[str, FileCheck]:
+        """Verify every attachment (present, same size, same SHA-256) and remember it.
+
+        Returns, for each entry with a problem, a :class:`FileCheck` (``missing`` wins
+        over ``altered`` when an entry has both).  Reads files only, never writes: safe
+        in a worker thread (``progress(done, total)`` counts entries).  The result is
+        also kept in :attr:`file_checks` for :meth:`file_check`.
+        """
+        found: dict[str, FileCheck] = {}
+        for problem in files.verify(self.casefile, progress):
+            kind = FILE_ALTERED if problem.kind in ("altered", "size") else FILE_MISSING
+            known = found.get(problem.evidence_id)
+            paths = (*known.paths, problem.path) if known else (problem.path,)
+            messages = (*known.messages, problem.message) if known else (problem.message,)
+            if known is not None and known.status == FILE_MISSING:
+                kind = FILE_MISSING
+            found[problem.evidence_id] = FileCheck(kind, paths, messages)
+        self.file_checks = found
+        return found
+
+    def file_check(self, entry: Evidence) -> FileCheck | None:
+        """What the last :meth:`check_files` found wrong with ``entry``'s files, if
+        those files are still attached (a detached or replaced file is no problem)."""
+        check = getattr(self, "file_checks", {}).get(entry.id)
+        if check is None:
+            return None
+        attached = {attachment.path for attachment in entry.attachments}
+        return check if attached.intersection(check.paths) else None
+
+    def save_copy_to(self, folder: Path) -> Path:
+        """Copy the case file and its evidence files into ``folder``; returns the copy.
+
+        The copy keeps the file name (so its evidence folder ``<stem>-files`` matches
+        the paths recorded in it) and is written 0600 like every case file.  Nothing
+        is overwritten: if a case of that name is already there this raises
+        :class:`SaveError` with one sentence; if copying fails the half-made copy is
+        removed.  The open case is not changed (a journal line records the copy).
+        """
+        import shutil
+
+        folder = Path(folder)
+        target = folder / self.path.name
+        target_files = folder / self.evidence_dir.name
+        if target.exists() or target_files.exists():
+            raise SaveError(t("session.copy_exists", path=str(target)))
+        case = self.case
+        try:
+            target_files.mkdir(parents=False)
+        except OSError as error:
+            raise SaveError(t("session.copy_failed", reason=str(error))) from None
+        try:
+            for relative in sorted(self._referenced(case)):
+                source = self.casefile.path.parent / relative
+                if not relative.startswith(self.evidence_dir.name + "/") or not source.is_file():
+                    continue
+                destination = folder / relative
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+                os.chmod(destination, 0o600)
+            CaseFile.create(target, case).close()
+        except (OSError, SaveError) as error:
+            shutil.rmtree(target_files, ignore_errors=True)
+            if target.exists() and target.stat().st_size == 0:
+                target.unlink()
+            raise SaveError(t("session.copy_failed", reason=str(error))) from None
+        if self.read_only is None:
+            self.record("case-copied", str(target))
+        return target
 
 
 def unreferenced_files(session_or_casefile: CaseSession | CaseFile) -> list[str]:

@@ -180,6 +180,8 @@ def export_case(
             _write_format(fmt, dossier, casefile, part, written, html, report, cancel, chromium)
             check_cancel()
             _fsync(part)
+            with contextlib.suppress(OSError):  # 0600 like the case file (not on FAT)
+                os.chmod(part, 0o600)
             os.replace(part, final)
         except ExportCancelled:
             _remove(part)

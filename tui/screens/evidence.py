@@ -186,7 +186,8 @@ class EvidenceScreen(Screen[None]):
         """
         session = self.abri.open_session
         rows = self.rows
-        return (id(session), session.version, rows.filter, rows.sort, self.lang)
+        checks = id(getattr(session, "file_checks", None))  # the files were verified again
+        return (id(session), session.version, rows.filter, rows.sort, self.lang, checks)
 
     def reload(self, select: str | None = None) -> None:
         """Rebuild the shown rows from the case, keep (or move) the cursor, repaint.
@@ -210,6 +211,7 @@ class EvidenceScreen(Screen[None]):
             current = entry.id if entry is not None else None
         self.rows.lang = self.lang
         session = self.abri.open_session
+        self.rows.file_check = session.file_check
         self.rows.rebuild(session.case.evidence, version=(id(session), session.version))
         self._shown_token = token
         index = self.rows.index_of(current) if current else None
@@ -280,6 +282,11 @@ class EvidenceScreen(Screen[None]):
                 shown += "…"
         else:
             shown = self.tr("evidence.detail.hidden")
+        check = self.abri.open_session.file_check(entry)
+        if check is not None:
+            paths = ", ".join(one_line(path, 120) for path in check.paths)
+            lines.insert(0, self.tr(f"evidence.detail.file-{check.status}", path=paths))
+        detail.styles.height = 4 if check is not None else 3
         # Content(...) is literal text: nothing typed by a harasser is parsed as markup.
         detail.update(Content(visible("\n".join(lines))))
         self.query_one("#evidence-content", Static).update(Content(visible(shown)))

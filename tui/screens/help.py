@@ -52,6 +52,17 @@ SHORT_WIDTH = 8
 """Columns of the first part of a contact's line (the number, or one word)."""
 
 
+MARK_LEGEND: tuple[tuple[str, str], ...] = (
+    ("#", "app.help.mark-decoded"),
+    ("*", "app.help.mark-typed"),
+    ("+", "app.help.mark-file"),
+    ("^", "app.help.mark-capture"),
+    ("?", "app.help.mark-unknown"),
+    ("!", "app.help.mark-file-problem"),
+)
+"""The evidence table's marks (time sources, files on disk) and their messages."""
+
+
 def _key_line(key: str, text: str) -> Content:
     return Content.from_markup("[b]$key[/b] $text", key=key.ljust(KEY_WIDTH), text=text)
 
@@ -110,6 +121,10 @@ class HelpScreen(ModalScreen[None]):
             else:
                 yield Static(Content(tr("app.help.none")), classes="help-text")
             yield Static(Content(tr("app.help.language")), classes="help-text")
+            # What the one-character marks after a time, and the Shots words, mean.
+            yield Static(Content(tr("app.help.marks")), classes="help-heading")
+            for mark, message in MARK_LEGEND:
+                yield Static(_key_line(mark, tr(message)), classes="help-key")
         yield KeysFooter()
 
     def on_mount(self) -> None:

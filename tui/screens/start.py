@@ -5,34 +5,41 @@
 
 * a path that exists: open it; if it cannot be read, :class:`CaseProblemScreen`
   lists every problem literally and the file is never touched;
-* a path that does not exist: :class:`StartScreen` offers to create it there;
-* no path: reopen the last case from the user settings, else :class:`StartScreen`
-  creates a new case in the default folder, its file name derived from the title
-  (ASCII, legal on FAT, never overwriting an existing file).
+* a path that does not exist: :class:`StartScreen` offers to create it there (in a
+  folder that exists: Abri never creates the folder of a case somebody typed);
+* no path: reopen the last case from the user settings; if it is not there (the
+  USB stick is not plugged in), :class:`MissingCaseScreen` says where it was
+  expected and offers retry, open another case, new case - never a new case on
+  this computer behind the person's back; with no last case, :class:`StartScreen`
+  asks where the new case lives (removable media first) and its title, the file
+  name derived from the title (ASCII, legal on FAT, never overwriting a file).
+
+The palette offers the same from anywhere (:func:`open_another`, :func:`new_case`,
+:func:`save_copy_elsewhere`); the open case is saved and closed first.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tui.core.case import Case
 from tui.core.text import one_line, visible
-from tui.settings import default_cases_dir
+from tui.screens.files import FilePicker, places
 from tui.shell import shell
 from tui.widgets.status import KeysFooter
-
-if TYPE_CHECKING:
-    pass
 
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 MAX_STEM = 40
@@ -65,20 +72,77 @@ def new_case_path(folder: Path, title: str) -> Path:
 
 def begin(app: App[Any], path: Path | None) -> None:
     """Open ``path`` (or the last case), or show the screen that explains what to do."""
-    note = ""
     if path is None:
         last = shell(app).settings.last_case
         if last and Path(last).is_file():
             path = Path(last)
         elif last:
-            note = shell(app).tr("app.start.last-missing", path=one_line(last, 200))
+            # Most often the USB stick is not plugged in: never a new case on this disk.
+            app.push_screen(MissingCaseScreen(Path(last)))
+            return
     if path is None:
-        app.push_screen(StartScreen(None, note=note))
+        app.push_screen(StartScreen(None))
         return
     if not path.exists():
         app.push_screen(StartScreen(path))
         return
     open_case(app, path)
+
+
+def _leave_then(app: App[Any], then: Callable[[], object]) -> None:
+    """Close the open case (if any, everything saved first), then call ``then``."""
+
+    async def run() -> None:
+        if shell(app).session is not None and not await shell(app).leave_case():
+            return
+        then()
+
+    app.run_worker(run(), group="switch-case", exclusive=True)
+
+
+def open_another(app: App[Any]) -> None:
+    """Palette and "o": pick a case file (removable media first) and open it."""
+
+    def chosen(path: Path | None) -> None:
+        if path is not None:
+            _leave_then(app, lambda: _open_fresh(app, path))
+
+    app.push_screen(FilePicker("open"), chosen)
+
+
+def _open_fresh(app: App[Any], path: Path) -> None:
+    _clear_stack(app)
+    open_case(app, path)
+
+
+def new_case(app: App[Any]) -> None:
+    """Palette and "n": create a new case, asking where (removable media first)."""
+    app.push_screen(StartScreen(None, can_go_back=True))
+
+
+def _clear_stack(app: App[Any]) -> None:
+    """Pop every screen above the bottom one of the current stack (start screens)."""
+    while len(app.screen_stack) > 1:
+        app.pop_screen()
+
+
+def save_copy_elsewhere(app: App[Any]) -> None:
+    """Palette: copy the case file and its evidence folder into a folder chosen here."""
+
+    def chosen(folder: Path | None) -> None:
+        session = shell(app).session
+        if folder is None or session is None:
+            return
+        shell(app).flush_saves()
+        try:
+            copy = session.save_copy_to(folder)
+        except Exception as error:  # SaveError, OSError: one sentence, nothing half-done
+            app.notify(one_line(str(error), 300), markup=False, timeout=10, severity="warning")
+            return
+        message = shell(app).tr("app.copy.done", path=visible(str(copy)))
+        app.notify(message, markup=False, timeout=10)
+
+    app.push_screen(FilePicker("folder"), chosen)
 
 
 OPEN_IN_BACKGROUND_BYTES = 512 * 1024
@@ -123,12 +187,30 @@ def _opened(app: App[Any], path: Path, result: Any) -> bool:
 
 
 class OpeningScreen(Screen[None]):
-    """Shown while a large case file is read in a worker thread (ctrl+q still quits)."""
+    """Shown while a large case file is read in a worker thread (ctrl+q still quits).
+
+    Keys typed meanwhile are kept and replayed, in order, once the case is open: the
+    helper who presses f3 during "Opening..." lands in the evidence table.  (Before,
+    they reached this screen while no case was open, the area keys were disabled,
+    and each key was dropped.)  ctrl+q is a priority binding of the app: it never
+    gets here and quits at once.
+    """
+
+    MAX_QUEUED = 200
+    """Keys kept while the case opens (a cat on the keyboard does not fill memory)."""
 
     def __init__(self, path: Path, size: int) -> None:
         super().__init__()
         self.path = path
         self.file_size = size
+        self.queued: list[tuple[str, str | None]] = []
+        """(key, character) typed while the case was being read."""
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        if len(self.queued) < self.MAX_QUEUED:
+            self.queued.append((event.key, event.character))
 
     def compose(self) -> ComposeResult:
         app = shell(self.app)
@@ -158,24 +240,49 @@ class OpeningScreen(Screen[None]):
             if not isinstance(result, Exception):
                 result.close()
             return
-        self.dismiss(None)
-        _opened(app, self.path, result)
+        # Not dismiss(): that pops the top screen, which may be help (f1 meanwhile).
+        _clear_stack(app)
+        if _opened(app, self.path, result):
+            _replay(app, self.queued)
+
+
+def _replay(app: App[Any], keys: list[tuple[str, str | None]]) -> None:
+    """Post the keys typed while the case opened, in order, as if typed now.
+
+    They go through the app's own key handling (priority bindings first, then the
+    focused widget) after the messages already queued, so after the switch to the
+    first area.
+    """
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+OTHER_FOLDER = "\x00other"
 
 
 class StartScreen(Screen[None]):
-    """Creates a case, asking only for a title (at a given path, or in the default folder)."""
+    """Creates a case: at a given path, or asking where (removable media first) and a title.
+
+    Nothing is created until the person chose a place: ``enter`` on a place picks it
+    (the title field gets the focus), ``enter`` in the title field creates.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "create", "app.key.create", id="start-create", show=True),
+        Binding("escape", "back", "app.key.back", id="start-back"),
     ]
     RECOMPOSE_ON_LANGUAGE = True
     """Redrawn in a new language; the typed title is kept in ``typed``."""
 
-    def __init__(self, path: Path | None, note: str = "") -> None:
+    def __init__(self, path: Path | None, note: str = "", *, can_go_back: bool = False) -> None:
         super().__init__()
         self.target = path
-        """The exact path to create, or None for a new file in the default folder."""
+        """The exact path to create, or None: a new file in the folder chosen here."""
         self.note = note
+        self.can_go_back = can_go_back
+        """Pushed over another screen (the palette): escape goes back to it."""
+        self.folder: Path | None = None
+        """The folder the person chose (None: not chosen yet)."""
         self.typed = ""
         """What was typed so far (kept when the screen is redrawn in another language)."""
 
@@ -187,13 +294,21 @@ class StartScreen(Screen[None]):
             if self.note:
                 yield Static(Content(self.note), classes="start-text")
             if self.target is not None:
-                where = app.tr("app.start.missing")
-                place = str(self.target)
+                yield Static(Content(app.tr("app.start.missing")), classes="start-text")
+                yield Static(Content(visible(str(self.target))), classes="start-path")
             else:
-                where = app.tr("app.start.new-here")
-                place = str(default_cases_dir())
-            yield Static(Content(where), classes="start-text")
-            yield Static(Content(visible(place)), classes="start-path")
+                yield Static(Content(app.tr("app.start.ask-where")), classes="start-text")
+                options = [
+                    Option(
+                        Content(app.tr(f"app.picker.place-{kind}", path=visible(str(path)))),
+                        id=str(path),
+                    )
+                    for kind, path in places()
+                    if kind != "home"
+                ]
+                options.append(Option(Content(app.tr("app.start.other-folder")), id=OTHER_FOLDER))
+                yield OptionList(*options, id="start-places")
+                yield Static(Content(self._chosen_text()), id="start-chosen", classes="start-path")
             yield Static(Content(app.tr("app.start.ask-title")), classes="start-text")
             yield Input(
                 placeholder=app.tr("app.start.title-placeholder"),
@@ -204,7 +319,31 @@ class StartScreen(Screen[None]):
             yield Static("", id="start-error", markup=False)
         yield KeysFooter()
 
+    def _chosen_text(self) -> str:
+        app = shell(self.app)
+        if self.folder is None:
+            return app.tr("app.start.not-chosen")
+        return app.tr("app.start.chosen", path=visible(str(self.folder)))
+
     def on_mount(self) -> None:
+        if self.target is None and self.folder is None:
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one(Input).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == OTHER_FOLDER:
+            self.app.push_screen(FilePicker("folder"), self._picked)
+        elif event.option.id:
+            self._picked(Path(event.option.id))
+
+    def _picked(self, folder: Path | None) -> None:
+        if folder is None:
+            return
+        self.folder = folder
+        self.query_one("#start-chosen", Static).update(Content(self._chosen_text()))
+        self.query_one("#start-error", Static).update("")
         self.query_one(Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -213,6 +352,16 @@ class StartScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_create()
+
+    def action_back(self) -> None:
+        """Back to the screen this one was opened from (the palette's "new case")."""
+        if self.can_go_back:
+            self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.can_go_back
+        return True
 
     def action_create(self) -> None:
         """Create the case and open it; an error is shown, nothing is overwritten."""
@@ -226,11 +375,22 @@ class StartScreen(Screen[None]):
             if path.exists():
                 error_line.update(Content(app.tr("app.start.exists")))
                 return
+            if not path.parent.is_dir():
+                # Like ``abri new``: a folder that is not there is a stick not plugged in
+                # or a typing mistake; creating it would put the case on this disk.
+                error_line.update(
+                    Content(app.tr("cli.new.no_folder", folder=visible(str(path.parent))))
+                )
+                return
+        elif self.folder is None:
+            error_line.update(Content(app.tr("app.start.choose-first")))
+            self.query_one(OptionList).focus()
+            return
         else:
-            folder = default_cases_dir()
-            path = new_case_path(folder, title)
+            path = new_case_path(self.folder, title)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.target is None:
+                path.parent.mkdir(parents=True, exist_ok=True)  # the folder the person chose
             session = CaseSession.create(path, Case(title=title, language=app.lang), save_now=False)
         except FileExistsError:
             error_line.update(Content(app.tr("app.start.exists")))
@@ -239,8 +399,62 @@ class StartScreen(Screen[None]):
             message = one_line(str(error) or type(error).__name__, 300)
             error_line.update(Content(app.tr("app.start.cannot-create", error=message)))
             return
-        self.app.pop_screen()
-        app.case_opened(session)
+
+        def opened() -> None:
+            _clear_stack(self.app)
+            app.case_opened(session)
+
+        if app.session is not None:
+            _leave_then(self.app, opened)
+        else:
+            opened()
+
+
+class MissingCaseScreen(Screen[None]):
+    """The last case is not where it was (a USB stick not plugged in): say where it was
+    expected; offer retry, open another case, new case.  ``enter`` does nothing here:
+    a reflex key never creates a case on this computer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "app.key.retry", id="missing-retry"),
+        Binding("o", "open_other", "app.key.open-other", id="missing-open"),
+        Binding("n", "new_case", "app.key.new-case", id="missing-new"),
+    ]
+    RECOMPOSE_ON_LANGUAGE = True
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.tries = 0
+
+    def compose(self) -> ComposeResult:
+        app = shell(self.app)
+        with VerticalScroll(id="start"):
+            yield Static(Content(app.tr("app.missing.title")), id="start-title")
+            yield Static(Content(app.tr("app.missing.expected")), classes="start-text")
+            yield Static(Content(visible(one_line(str(self.path), 400))), classes="start-path")
+            yield Static(Content(app.tr("app.missing.what-to-do")), classes="start-text")
+            yield Static("", id="start-error", markup=False)
+        yield KeysFooter()
+
+    def action_retry(self) -> None:
+        """Look again (the stick may be plugged in now)."""
+        if self.path.is_file():
+            self.app.pop_screen()
+            open_case(self.app, self.path)
+            return
+        self.tries += 1
+        self.query_one("#start-error", Static).update(
+            Content(shell(self.app).tr("app.missing.still", count=self.tries))
+        )
+
+    def action_open_other(self) -> None:
+        """A file picker starting at removable media."""
+        open_another(self.app)
+
+    def action_new_case(self) -> None:
+        """A new case, asking where."""
+        new_case(self.app)
 
 
 class CaseProblemScreen(Screen[None]):
@@ -279,5 +493,5 @@ class CaseProblemScreen(Screen[None]):
         yield KeysFooter()
 
     def action_new_case(self) -> None:
-        """Leave the unreadable file alone and create a new case in the default folder."""
+        """Leave the unreadable file alone and create a new case, asking where."""
         self.app.switch_screen(StartScreen(None))

@@ -17,9 +17,10 @@ Every string here is plain text made safe for one terminal line by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from tui.core.accounts import AccountSummary as AccountSummary
@@ -211,6 +212,10 @@ def layout(columns: Sequence[Column], total: int, gap: int = 1) -> list[int]:
     return widths
 
 
+def _no_check(_entry: Evidence) -> Any:
+    return None
+
+
 class EvidenceRows:
     """The entries the table shows, in order, with a cache of derived data per entry."""
 
@@ -227,6 +232,9 @@ class EvidenceRows:
         self._version: object = None
         self._sorted_by = ""
         self._filtered_by = ""
+        self.file_check: Callable[[Evidence], Any] = _no_check
+        """What is wrong with an entry's files on disk (the session's ``file_check``):
+        an object with ``status`` (``missing``/``altered``) and ``paths``, or None."""
 
     def info(self, entry: Evidence) -> RowInfo:
         """The cached derived data for ``entry`` (created on first use)."""

@@ -339,7 +339,15 @@ class EvidenceTable(VirtualTable):
     def row_key(self, index: int) -> object:
         entry = self.rows.shown[index]
         # The entry object changes on every edit; the rest is what else changes a row.
-        return (id(entry), entry.id, self.reveal_all, self.rows.lang, self._width_for)
+        check = self.rows.file_check(entry)
+        return (
+            id(entry),
+            entry.id,
+            self.reveal_all,
+            self.rows.lang,
+            self._width_for,
+            check.status if check is not None else None,
+        )
 
     def header_cells(self) -> Sequence[str]:
         lang = self.rows.lang
@@ -354,7 +362,11 @@ class EvidenceTable(VirtualTable):
             source = entry.posted_at_source if entry.posted_at is not None else "capture"
             approximate = entry.posted_at is not None and entry.posted_at_approximate
             time_text = f"{self.format_time(entry)}{time_mark(source, True, approximate)}"
-        if entry.attachments:
+        check = self.rows.file_check(entry) if entry.attachments else None
+        if check is not None:
+            # A file that went missing or changed reads differently from "none yet".
+            shots = t(f"evidence.cell.file-{check.status}", lang)
+        elif entry.attachments:
             shots = str(len(entry.attachments))
         else:
             shots = t("evidence.cell.missing", lang)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -110,6 +111,14 @@ def _is_quick_exit(widget: Widget) -> bool:
     return str(getattr(widget, "action", "")).endswith("quick_exit")
 
 
+def _key_width(widget: Widget) -> int:
+    """Columns a compact footer key takes: key, a space, description."""
+    if isinstance(widget, FooterKey):
+        description = f" {widget.description}" if widget.description else ""
+        return cell_len(f"{widget.key_display}{description}")
+    return 12  # a group of keys (not used by Abri): a fair guess
+
+
 class KeysFooter(Footer):
     """Textual's footer with translated key descriptions (message keys are translated).
 
@@ -148,7 +157,30 @@ class KeysFooter(Footer):
         widgets.sort(key=lambda widget: not _is_quick_exit(widget))
         for widget in widgets:
             self._prepare(widget, lang)
-            yield widget
+        yield from self._fitting(widgets)
+
+    def _fitting(self, widgets: list[Widget]) -> list[Widget]:
+        """The keys that fit whole beside the palette key; the rest stay in the palette.
+
+        Textual draws every key and docks the palette key over the right end: at 80
+        columns a key was cut in half under it, and the one column the palette key
+        leaves free showed the last letter of the key underneath ("All actionsr").
+        Keys are kept in order (the screen's own first) while they fit.
+        """
+        width = self.app.size.width or 80
+        palette = [w for w in widgets if w.has_class("-command-palette")]
+        room = width - sum(_key_width(w) + 1 for w in palette)
+        kept: list[Widget] = []
+        used = 0
+        for widget in widgets:
+            if widget in palette:
+                continue
+            needed = _key_width(widget)
+            if used + needed > room:
+                break  # in order: a later, shorter key would look like a gap in the row
+            kept.append(widget)
+            used += needed + 1  # one blank between keys
+        return [*kept, *palette]
 
     def _quick_exit_key(self) -> FooterKey | None:
         for binding in getattr(self.app, "BINDINGS", ()):
@@ -173,7 +205,8 @@ class KeysFooter(Footer):
         palette_key = None
         if palette is not None and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette_key = (palette.binding, palette.enabled, palette.tooltip)
-        return (getattr(self.app, "lang", "en"), self.compact, keys, palette_key)
+        lang = getattr(self.app, "lang", "en")
+        return (lang, self.compact, keys, palette_key, self.app.size.width)
 
     def _prepare(self, widget: Widget, lang: str) -> None:
         if isinstance(widget, FooterKey):
@@ -197,6 +230,12 @@ class KeysFooter(Footer):
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen and not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw)
+
+    def on_resize(self) -> None:
+        """Another terminal width: other keys may fit."""
+        if self.is_attached and not self._redraw_pending and self._shown() != self._drawn:
             self._redraw_pending = True
             self.call_after_refresh(self._redraw)
 
