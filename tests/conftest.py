@@ -49,6 +49,7 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "user-dirs"
     monkeypatch.setenv("ABRI_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("ABRI_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("ABRI_STATE_DIR", str(home / "state"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):

@@ -46,7 +46,7 @@ from textual.signal import Signal
 from tui.core.case import Case
 from tui.core.i18n import pick_language, set_language, t
 from tui.core.text import one_line, visible
-from tui.settings import Settings
+from tui.settings import Settings, check_keymap
 from tui.themes import DEFAULT_THEME, LoadedThemes, load_themes
 from tui.widgets.status import translate
 
@@ -147,6 +147,10 @@ class AbriApp(App[int]):
         self.casefile: Any = None
         """The open ``tui.core.store.CaseFile``, or None before a case is open."""
         self.settings = Settings.load()
+        self.keymap_problems: list[str]
+        """Entries of the settings' ``[keymap]`` that were not applied (help lists them)."""
+        keymap, self.keymap_problems = check_keymap(self.settings.keymap)
+        self.set_keymap(keymap)
         self._lang_option = lang
         self.lang: str = pick_language(lang)
         set_language(self.lang)
@@ -391,6 +395,27 @@ class AbriApp(App[int]):
         with contextlib.suppress(Exception):
             self.casefile.close()
 
+    # --- diagnostics ----------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        # Textual's crash report would list every frame's local variables (case text).
+        from tui.diagnostics import fatal_error
+
+        fatal_error(self)
+
+    async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
+        """Textual's, with the action's name in the log (``--debug`` only; no parameters)."""
+        from tui.diagnostics import log_action
+
+        log_action(str(action[1] if isinstance(action, tuple) else action))
+        return await super().run_action(action, *args, **kwargs)
+
+    def action_report(self) -> None:
+        """Palette "About / report a problem": write the diagnostic file, say where it is."""
+        from tui.diagnostics import report_from_app
+
+        self.notify(report_from_app(self), timeout=30, markup=False)
+
     # --- areas, help, keys --------------------------------------------------------
 
     def action_area(self, mode: str) -> None:
@@ -544,6 +569,7 @@ class AbriApp(App[int]):
                 yield SystemCommand(
                     tr("app.cmd.use-backup"), tr("app.cmd.use-backup-help"), self.action_use_backup
                 )
+        yield SystemCommand(tr("diag.cmd.report"), tr("diag.cmd.report-help"), self.action_report)
         yield SystemCommand(tr("app.cmd.quit"), tr("app.cmd.key", key="ctrl+q"), self.action_quit)
         # A screen may offer actions that have no key: ``def palette_commands(self)``
         # yielding SystemCommand(title, help, callback), titles already translated.

@@ -37,6 +37,38 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
 
 KEY_WIDTH = 10
 
+_GLOBAL_IDS = {
+    "f1": "app-help",
+    "f2": "app-calm",
+    "f3": "app-evidence",
+    "f4": "app-export",
+    "ctrl+p": "app-palette",
+    "ctrl+q": "app-quit",
+}
+"""The binding id of each global key, to show it as the settings' keymap changed it."""
+
+
+def _remapped(app: AbriApp, key: str) -> str:
+    keys = app._keymap.get(_GLOBAL_IDS.get(key, ""))
+    return keys.replace(",", " / ") if keys else key
+
+
+def _keymap_lines(app: AbriApp) -> ComposeResult:
+    """The settings' ``[keymap]``: what was changed, and every entry that was ignored."""
+    from tui.keymap import bindings
+    from tui.settings import check_keymap
+
+    applied, problems = check_keymap(app.settings.keymap, bindings())
+    if not (applied or problems):
+        return
+    yield Static(Content(app.tr("diag.keymap.heading")), classes="help-heading")
+    for binding_id, keys in applied.items():
+        text = app.tr("diag.keymap.line", id=binding_id, keys=keys)
+        yield Static(Content(one_line(text, 200)), classes="help-text")
+    for problem in problems:
+        text = app.tr("diag.keymap.problem", problem=problem)
+        yield Static(Content(one_line(text, 200)), classes="help-text")
+
 
 def _key_line(key: str, text: str) -> Content:
     return Content.from_markup("[b]$key[/b] $text", key=key.ljust(KEY_WIDTH), text=text)
@@ -75,8 +107,9 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content(tr("app.help.none")), classes="help-text")
             yield Static(Content(tr("app.help.global")), classes="help-heading")
             for key, message in GLOBAL_KEYS:
-                yield Static(_key_line(key, tr(message)), classes="help-key")
+                yield Static(_key_line(_remapped(app, key), tr(message)), classes="help-key")
             yield Static(Content(tr("app.help.language")), classes="help-text")
+            yield from _keymap_lines(app)
         yield KeysFooter()
 
     def on_mount(self) -> None:
