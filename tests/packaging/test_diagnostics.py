@@ -77,9 +77,7 @@ def test_an_unwritable_state_folder_means_no_log_not_an_error(
     assert "No log file" in capsys.readouterr().err
 
 
-def test_debug_says_where_the_log_is(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_debug_says_where_the_log_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", str(tmp_path / "c.toml"), "--debug", "--lang", "en"]) == 0
     err = capsys.readouterr().err
     assert f"Log file (no case content): {Path(os.environ['ABRI_STATE_DIR']) / 'abri.log'}" in err
