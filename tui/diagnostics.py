@@ -304,9 +304,15 @@ def report_from_app(app: Any) -> str:
         "entries": str(len(case.case.evidence)) if case is not None else "",
         "read-only": "yes" if case is not None and getattr(case, "read_only", None) else "no",
         "save state": str(getattr(app, "save_state", "")),
-        "keymap": ", ".join(f"{k}={v}" for k, v in getattr(app, "_keymap", {}).items()) or "-",
-        "keymap problems": str(len(getattr(app, "keymap_problems", []))),
     }
+    settings = getattr(app, "settings", None)
+    if settings is not None:
+        from tui.keymap import bindings
+        from tui.settings import check_keymap
+
+        applied, problems = check_keymap(settings.keymap, bindings())
+        facts["keymap"] = ", ".join(f"{k}={v}" for k, v in applied.items()) or "-"
+        facts["keymap entries ignored"] = str(len(problems))
     tr = app.tr
     try:
         path = write_report(facts)

@@ -44,6 +44,7 @@ async def test_a_remapped_key_works_and_help_lists_it_with_what_was_ignored(
     app = AbriApp(make_case(), lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        assert re.search(r"f5 Help\s*$", screen_text(app), re.MULTILINE)  # the status line
         await pilot.press("f6")
         await pilot.pause()
         assert app.current_mode == "evidence"

@@ -23,6 +23,9 @@ SECRET = "je sais où tu habites, 12 rue des Lilas"
 async def test_the_palette_writes_a_report_without_case_content(
     make_case: Callable[..., Path],
 ) -> None:
+    config = Path(os.environ["ABRI_CONFIG_DIR"])
+    config.mkdir(parents=True)
+    (config / "settings.toml").write_text('[keymap]\napp-quit = "ctrl+q,f10"\ntypo = "x"\n')
     path = make_case(title=SECRET + HOSTILE)
     app = AbriApp(path, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -38,6 +41,7 @@ async def test_the_palette_writes_a_report_without_case_content(
     text = report.read_text(encoding="utf-8")
     assert "abri: 0.1.0" in text and "textual: 8.2.8" in text and "case open: yes" in text
     assert "terminal size: 80x24" in text
+    assert "keymap: app-quit=ctrl+q,f10" in text and "keymap entries ignored: 1" in text
     assert SECRET not in text and "Lilas" not in text and "alice" not in text
     assert "\x1b" not in text
 
