@@ -1040,13 +1040,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"abri {__version__}")
         return OK
     debug = "--debug" in args_list[: args_list.index("--") if "--" in args_list else None]
+    # (``abri --debug`` is read here, anywhere before ``--``, so it works with every command.)
     if debug:
         args_list.remove("--debug")
     forced = _forced_language(args_list)
     lang = pick_language(forced)
     set_language(lang)
-    if args_list and args_list[0].split("=", 1)[0] == "--completion":
-        return _print_completion(args_list, lang)
+    before_dashes = args_list[: args_list.index("--") if "--" in args_list else None]
+    asked = [
+        index for index, arg in enumerate(before_dashes) if arg.split("=")[0] == "--completion"
+    ]
+    if asked:
+        return _print_completion(args_list[asked[0] :], lang)
     args = _plain_open(args_list)
     if args is None:
         parser = build_parser(lang)

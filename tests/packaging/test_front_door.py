@@ -105,6 +105,8 @@ def test_zsh_completion_uses_the_same_function(capsys: pytest.CaptureFixture[str
     assert main(["--completion", "zsh"]) == 0
     script = capsys.readouterr().out
     assert "bashcompinit" in script and "complete -o filenames -F _abri abri" in script
+    assert main(["--lang", "fr", "--completion=bash"]) == 0
+    assert "complete -o filenames -F _abri abri" in capsys.readouterr().out
     assert main(["--completion", "fish"]) == 2
     assert "abri --completion bash" in capsys.readouterr().err
 
