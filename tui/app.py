@@ -410,6 +410,10 @@ class AbriApp(App[int]):
         log_action(str(action[1] if isinstance(action, tuple) else action))
         return await super().run_action(action, *args, **kwargs)
 
+    def key_of(self, binding_id: str, default: str) -> str:
+        """The first key of an app binding, as the settings' ``[keymap]`` may have changed it."""
+        return self._keymap.get(binding_id, default).split(",")[0]
+
     def action_report(self) -> None:
         """Palette "About / report a problem": write the diagnostic file, say where it is."""
         from tui.diagnostics import report_from_app
@@ -547,10 +551,14 @@ class AbriApp(App[int]):
             for mode in AREAS:
                 yield SystemCommand(
                     tr(f"app.cmd.{mode}"),
-                    tr("app.cmd.key", key=AREA_KEYS[mode]),
+                    tr("app.cmd.key", key=self.key_of(f"app-{mode}", AREA_KEYS[mode])),
                     partial(self.action_area, mode),
                 )
-        yield SystemCommand(tr("app.cmd.help"), tr("app.cmd.key", key="f1"), self.action_help)
+        yield SystemCommand(
+            tr("app.cmd.help"),
+            tr("app.cmd.key", key=self.key_of("app-help", "f1")),
+            self.action_help,
+        )
         other = "en" if self.lang == "fr" else "fr"
         yield SystemCommand(
             tr(f"app.cmd.language-{other}"), tr("app.cmd.language-help"), self.action_language
@@ -570,7 +578,8 @@ class AbriApp(App[int]):
                     tr("app.cmd.use-backup"), tr("app.cmd.use-backup-help"), self.action_use_backup
                 )
         yield SystemCommand(tr("diag.cmd.report"), tr("diag.cmd.report-help"), self.action_report)
-        yield SystemCommand(tr("app.cmd.quit"), tr("app.cmd.key", key="ctrl+q"), self.action_quit)
+        quit_key = tr("app.cmd.key", key=self.key_of("app-quit", "ctrl+q"))
+        yield SystemCommand(tr("app.cmd.quit"), quit_key, self.action_quit)
         # A screen may offer actions that have no key: ``def palette_commands(self)``
         # yielding SystemCommand(title, help, callback), titles already translated.
         extra = getattr(screen, "palette_commands", None)

@@ -1010,6 +1010,14 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, str | None, Output], int]] = 
 }
 
 
+def _is_terminal(stream: IO[str] | None) -> bool:
+    """True for a terminal (a closed stream, or none at all under pythonw, is not one)."""
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:
+        return False
+
+
 def _debug_line(lang: str, log_file: Path | None) -> str:
     """``--debug``: where the log is (or that there is none)."""
     if log_file is None:
@@ -1073,7 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         # Before the full-screen app takes the terminal, and shown again after it.
         say.raw_fail(_debug_line(lang, log_file))
-    if args.command == _OPEN and not (sys.stdout.isatty() and sys.stdin.isatty()):
+    if args.command == _OPEN and not (_is_terminal(sys.stdout) and _is_terminal(sys.stdin)):
         diagnostics.log.info("refused: the full-screen app needs a terminal")
         say.fail("diag.not_a_terminal")
         return PROBLEMS

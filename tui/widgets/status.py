@@ -84,7 +84,7 @@ class StatusLine(Static):
         # Help stays one key away even when a screen's own keys crowd the footer out.
         help_label = translate("app.key.help", app.lang)
         # The settings' [keymap] may have moved help to another key.
-        help_key = app._keymap.get("app-help", "f1").split(",")[0]
+        help_key = app.key_of("app-help", "f1")
         right = f"{state}   " if state else ""
         right_width = len(right) + len(help_key) + 1 + len(help_label)
         width = max(self.size.width - 2, 20)
