@@ -1,10 +1,10 @@
 """The Textual app: three areas as modes, global keys, saving, language and themes.
 
-``AbriApp`` holds the open case (``casefile``) and is the one way a screen changes
-it: the screen edits ``app.case`` (replacing objects, never mutating an Evidence in
-place), then calls ``app.case_changed(action, detail)``, which journals the change,
-schedules a coalesced atomic save off the event loop and publishes
-``case_updated``.  Screens never write files.
+``AbriApp`` holds the open case as a :class:`~tui.core.session.CaseSession`
+(``app.session``).  Screens change the case only by calling the session's typed
+operations (``app.session.add_entry(...)``, ``set_step(...)``...); the session
+validates, journals and tells the app, which schedules a coalesced atomic save
+off the event loop and publishes ``case_updated``.  Screens never write files.
 
 Areas are Textual modes: ``calm`` (f2), ``evidence`` (f3), ``export`` (f4).  Their
 screens are imported lazily, so start-up only pays for the first one.
@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -43,12 +43,16 @@ from textual.markup import escape as escape_markup
 from textual.screen import Screen
 from textual.signal import Signal
 
-from tui.core.case import Case
+from tui.core.case import Case, Language
 from tui.core.i18n import pick_language, set_language, t
 from tui.core.text import one_line, visible
+from tui.keygate import KeyGate, gated
 from tui.settings import Settings, check_keymap
 from tui.themes import DEFAULT_THEME, LoadedThemes, load_themes
 from tui.widgets.status import translate
+
+if TYPE_CHECKING:
+    from tui.core.session import CaseSession, ChangeReport
 
 STYLES = Path(__file__).parent / "styles"
 AREAS: dict[str, tuple[str, str]] = {
@@ -144,15 +148,15 @@ class AbriApp(App[int]):
     ) -> None:
         super().__init__()
         self.case_path = case_path
-        self.casefile: Any = None
-        """The open ``tui.core.store.CaseFile``, or None before a case is open."""
+        self.session: CaseSession | None = None
+        """The open case, or None before a case is open: the only way to change it."""
         self.settings = Settings.load()
         self.keymap_problems: list[str]
         """Entries of the settings' ``[keymap]`` that were not applied (help lists them)."""
         keymap, self.keymap_problems = check_keymap(self.settings.keymap)
         self.set_keymap(keymap)
         self._lang_option = lang
-        self.lang: str = pick_language(lang)
+        self.lang: Language = pick_language(lang)
         set_language(self.lang)
         self.case_updated: Signal[str] = Signal(self, "case-updated")
         """Published (with the action name) after each change to the case."""
@@ -165,12 +169,14 @@ class AbriApp(App[int]):
         self.saved_at: datetime | None = None
         self.save_error: str = ""
         self._save_lock = threading.Lock()
-        self._pending: Case | None = None
+        self._pending: tuple[Case, int] | None = None
         self._unsaved = False
         self._save_scheduled = False
         self._closed = False
         """True once the case was saved and released on the way out: no more saves."""
         self.notices: list[str] = []
+        self._keys = KeyGate(self)
+        """Keys typed in a burst land where they were typed (see tui/keygate.py)."""
         self._settings_pending = False
         """The last case changed and is not written to the settings yet."""
         self.themes: LoadedThemes = load_themes()
@@ -184,14 +190,35 @@ class AbriApp(App[int]):
     @property
     def case(self) -> Case:
         """The open case (raises if none is open yet: screens exist only once it is)."""
-        if self.casefile is None:
+        return self.open_session.case
+
+    @property
+    def open_session(self) -> CaseSession:
+        """The session of the open case (raises if none is open yet)."""
+        if self.session is None:
             raise RuntimeError("no case is open")
-        case: Case = self.casefile.case
-        return case
+        return self.session
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the open case cannot be changed (None: it can, or none is open)."""
+        return self.session.read_only if self.session is not None else None
 
     def tr(self, key: str, /, **params: Any) -> str:
         """The message ``key`` in the app's current language (plain text, never markup)."""
         return t(key, self.lang, **params)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes are handed over one at a time (see :mod:`tui.keygate`)."""
+        if not gated(event):
+            await super().on_event(event)
+            return
+        if not self._keys.admit(event):
+            return
+        try:
+            await super().on_event(event)
+        finally:
+            self._keys.handled(event)
 
     def on_mount(self) -> None:
         from tui.screens.start import begin
@@ -209,19 +236,21 @@ class AbriApp(App[int]):
         if hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
 
-    def case_opened(self, casefile: Any) -> None:
+    def case_opened(self, session: CaseSession) -> None:
         """Called once a case file is open: remember it, apply its language, show calm steps."""
-        self.casefile = casefile
-        self.case_path = Path(casefile.path)
-        self.lang = pick_language(self._lang_option, casefile.case.language)
+        self.session = session
+        session.lang = None
+        session.subscribe(self._case_changed)
+        self.case_path = Path(session.path)
+        self.lang = pick_language(self._lang_option, session.case.language)
         set_language(self.lang)
-        self._remember_case(str(Path(casefile.path).resolve()))
+        self._remember_case(str(Path(session.path).resolve()))
         # The case's objects live as long as the app: keep the garbage collector from
         # scanning them again on every collection. At 10,000 entries this halves the
         # time to an interactive table and shortens the pauses while a save runs.
         gc.freeze()
-        fresh = [str(notice) for notice in getattr(casefile, "notices", [])]
-        reason = getattr(casefile, "read_only", None)
+        fresh = [str(notice) for notice in session.notices]
+        reason = session.read_only
         if reason:
             fresh.insert(0, self.tr("app.read-only", reason=str(reason)))
         self.notices.extend(fresh)
@@ -247,19 +276,17 @@ class AbriApp(App[int]):
             self._settings_pending = False
             self.settings.update()
 
-    def case_changed(self, action: str, detail: str = "") -> None:
-        """Journal a change, schedule a coalesced save off the event loop, broadcast it.
+    def _case_changed(self, report: ChangeReport) -> None:
+        """The session changed the case: schedule a coalesced save, tell every screen.
 
-        Call on the UI thread after changing ``app.case``.  Never raises: a failed
-        save shows in the status line and is retried on the next change (or with
-        "save again" in the palette).
+        Never raises: a failed save shows in the status line and is retried on the
+        next change (or with "save again" in the palette).
         """
-        if self.casefile is None or self._closed:
+        if self._closed:
             return
-        self.casefile.case.log(action, detail)
         self._unsaved = True
         self._schedule_save()
-        self.case_updated.publish(action)
+        self.case_updated.publish(report.action)
 
     def _schedule_save(self) -> None:
         if self._save_scheduled:
@@ -270,9 +297,9 @@ class AbriApp(App[int]):
 
     def _start_save(self) -> None:
         self._save_scheduled = False
-        if self.casefile is None or self._closed or getattr(self.casefile, "read_only", None):
+        if self.session is None or self._closed or self.session.read_only:
             return
-        self._pending = self.casefile.snapshot()
+        self._pending = self.session.snapshot()
         self._unsaved = False
         self._set_save_state("saving")
         self.run_worker(
@@ -290,10 +317,10 @@ class AbriApp(App[int]):
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(self._save_finished, error)
 
-    def _save_snapshot(self, snapshot: Case) -> str:
+    def _save_snapshot(self, snapshot: tuple[Case, int]) -> str:
         """Save one snapshot; returns "" or the readable reason it failed."""
         try:
-            self.casefile.save(snapshot)
+            self.open_session.save_snapshot(*snapshot)
         except Exception as error:  # SaveError, ConflictError, OSError: never crash
             self._unsaved = True
             if self._pending is None:
@@ -315,7 +342,7 @@ class AbriApp(App[int]):
 
     def save_state_text(self) -> str:
         """What the status line says about saving, in the current language."""
-        if self.casefile is not None and getattr(self.casefile, "read_only", None):
+        if self.read_only:
             return self.tr("app.status.read-only")
         if self.save_state == "saving":
             return self.tr("app.status.saving")
@@ -327,11 +354,11 @@ class AbriApp(App[int]):
 
     def flush_saves(self) -> None:
         """Save whatever is not saved yet, now, on this thread (used when quitting)."""
-        if self.casefile is None or self._closed or getattr(self.casefile, "read_only", None):
+        if self.session is None or self._closed or self.session.read_only:
             return
         if self._unsaved or self._pending is not None or self._save_scheduled:
             self._save_scheduled = False
-            self._pending = self.casefile.snapshot()
+            self._pending = self.session.snapshot()
             self._unsaved = False
         with self._save_lock:
             snapshot, self._pending = self._pending, None
@@ -340,21 +367,19 @@ class AbriApp(App[int]):
 
     def action_use_backup(self) -> None:
         """Make a case opened from a backup writable again (the person chose to keep it)."""
-        casefile = self.casefile
-        if casefile is None or not hasattr(casefile, "make_writable"):
+        if self.session is None:
             return
         try:
-            casefile.make_writable()
+            self.session.make_writable()
         except Exception as error:  # ReadOnlyError: newer schema, unknown keys
             self.notify(one_line(str(error), 300), timeout=10, markup=False)
             return
         self.notify(self.tr("app.backup-kept"), timeout=8, markup=False)
-        self.case_changed("backup-kept", "")
         self.status_changed.publish("writable")
 
     def action_save_again(self) -> None:
         """Retry a save that failed (palette: "save again")."""
-        if self.casefile is not None:
+        if self.session is not None:
             self._unsaved = True
             self._schedule_save()
 
@@ -364,7 +389,7 @@ class AbriApp(App[int]):
         If that last save fails, the person is asked before anything is thrown away.
         """
         self.flush_saves()
-        if self.casefile is not None and self._pending is not None:
+        if self.session is not None and self._pending is not None:
             from tui.screens.dialogs import ConfirmDialog
 
             self._set_save_state("error")
@@ -387,13 +412,13 @@ class AbriApp(App[int]):
         """Save what is left and release the case (once); ``app.case`` stays readable
         for screens that still repaint while the app exits."""
         self._write_settings()
-        if self.casefile is None or self._closed:
+        if self.session is None or self._closed:
             return
         self.flush_saves()
         self._closed = True
         # Releasing the "open in another Abri" marker must never block quitting.
         with contextlib.suppress(Exception):
-            self.casefile.close()
+            self.session.close()
 
     # --- diagnostics ----------------------------------------------------------------
 
@@ -424,7 +449,7 @@ class AbriApp(App[int]):
 
     def action_area(self, mode: str) -> None:
         """Show one of the three areas (f2 / f3 / f4)."""
-        if mode not in AREAS or self.casefile is None:
+        if mode not in AREAS or self.session is None:
             return
         # Close help or dialogs first: the key means "take me there".
         while len(self.screen_stack) > 1 and self.screen.is_modal:
@@ -435,11 +460,11 @@ class AbriApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Area keys work once a case is open; the current area's key is hidden (does nothing)."""
         if action == "area":
-            if self.casefile is None:
+            if self.session is None:
                 return False
             return not (parameters and parameters[0] == self.current_mode)
         if action == "save_again":
-            return self.casefile is not None
+            return self.session is not None
         return True
 
     def action_help(self) -> None:
@@ -475,9 +500,8 @@ class AbriApp(App[int]):
         self.lang = lang
         self._lang_option = None
         set_language(lang)
-        if self.casefile is not None and not getattr(self.casefile, "read_only", None):
-            self.casefile.case.language = lang
-            self.case_changed("language-changed", lang)
+        if self.session is not None and not self.session.read_only:
+            self.session.set_details(language=lang)
         self.run_worker(self._relabel_screens(), group="language", exclusive=True)
 
     async def _relabel_screens(self) -> None:
@@ -526,7 +550,7 @@ class AbriApp(App[int]):
         """ctrl+p: every action by name, with a translated prompt."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(
                 CommandPalette(placeholder=self.tr("app.palette.prompt"), id="--command-palette")
             )
@@ -547,7 +571,7 @@ class AbriApp(App[int]):
 
     def _palette_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         tr = self.tr
-        if self.casefile is not None:
+        if self.session is not None:
             for mode in AREAS:
                 yield SystemCommand(
                     tr(f"app.cmd.{mode}"),
@@ -569,11 +593,11 @@ class AbriApp(App[int]):
                 tr("app.cmd.theme-help"),
                 partial(self.set_theme, name),
             )
-        if self.casefile is not None:
+        if self.session is not None:
             yield SystemCommand(
                 tr("app.cmd.save-again"), tr("app.cmd.save-help"), self.action_save_again
             )
-            if getattr(self.casefile, "read_only", None):
+            if self.session.read_only:
                 yield SystemCommand(
                     tr("app.cmd.use-backup"), tr("app.cmd.use-backup-help"), self.action_use_backup
                 )

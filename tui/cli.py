@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from tui.core.attachments import AttachmentProblem
     from tui.core.case import Case, Evidence
+    from tui.core.session import CaseSession, ChangeReport
     from tui.core.store import CaseFile
 
 OK = 0
@@ -402,22 +403,27 @@ def _plain_open(argv: list[str]) -> argparse.Namespace | None:
 
 
 @contextlib.contextmanager
-def _case_for_command(path: Path, forced: str | None, say: Output) -> Iterator[CaseFile | None]:
+def _case_for_command(path: Path, forced: str | None, say: Output) -> Iterator[CaseSession | None]:
     """The open case for a command (None if it cannot be read: the reasons are printed).
 
     Output switches to the case's language and its notices (backup loaded, open in
-    another Abri) are printed first; the case is always released at the end.
+    another Abri) are printed first; the case is always released at the end.  Every
+    change goes through the session, which saves before it returns.
     """
+    from tui.core.session import CaseSession
+
     casefile = _open_case(path, say)
     if casefile is None:
         yield None
         return
+    session = CaseSession(casefile, save_now=True)
     try:
         say.lang = _case_language(forced, casefile)
-        _print_notices(casefile, say)
-        yield casefile
+        session.lang = say.lang
+        _print_notices(session, say)
+        yield session
     finally:
-        casefile.close()
+        session.close()
 
 
 def _open_case(path: Path, say: Output) -> CaseFile | None:
@@ -466,12 +472,12 @@ def _case_language(forced: str | None, casefile: CaseFile) -> str:
     return lang
 
 
-def _print_notices(casefile: CaseFile, say: Output) -> None:
+def _print_notices(session: CaseSession, say: Output) -> None:
     """What the store wants the person to know (backup loaded, open elsewhere...)."""
-    for notice in casefile.notices:
+    for notice in session.notices:
         say.fail("cli.notice", text=str(notice))
-    if casefile.read_only:
-        say.fail("cli.read_only", reason=str(casefile.read_only))
+    if session.read_only:
+        say.fail("cli.read_only", reason=str(session.read_only))
 
 
 def _when(dt: datetime | None, source: str, case: Case, say: Output) -> str:
@@ -513,64 +519,30 @@ def _describe(evidence: Evidence, case: Case, say: Output) -> None:
         )
 
 
-def _save(casefile: CaseFile, action: str, detail: str, say: Output) -> bool:
-    """Journal and save; on failure print the store's sentence and return False."""
+def _change(say: Output, operation: Callable[[], ChangeReport]) -> ChangeReport | None:
+    """Run one session operation; on a failed save print the store's sentence, return None.
+
+    The session has already put the case back as it was and removed any copied file.
+    """
     from tui.core.store import SaveError
 
     try:
-        casefile.record(action, detail)
+        return operation()
     except SaveError as error:
         say.raw_fail(str(error))
-        return False
     except OSError as error:
         say.fail("cli.save.os_error", reason=_os_reason(error))
-        return False
-    return True
+    return None
 
 
-def _attach_all(
-    casefile: CaseFile, evidence: Evidence, files: Sequence[Path], say: Output
-) -> Evidence:
-    """Copy each file into the case's evidence folder; the entry comes back with them.
-
-    The entry is replaced, never mutated, so a snapshot taken elsewhere stays whole.
-    An image already in the case is not copied twice (the person is told).
-    Raises the store's AttachError on the first file that cannot be taken.
-    """
-    from tui.core.attachments import attach_file
-
-    for source in files:
-        result = attach_file(casefile, evidence, source)
-        attachment = result.attachment
-        if result.reused and result.existing_id != evidence.id:
-            say.say("cli.add.reused", name=source.name, entry=result.existing_id)
-        if all(existing.path != attachment.path for existing in evidence.attachments):
-            evidence = replace(evidence, attachments=[*evidence.attachments, attachment])
-        _put(casefile.case, evidence)
-    return evidence
-
-
-def _put(case: Case, evidence: Evidence) -> None:
-    """Put ``evidence`` in the case, replacing the entry with the same ID if there is one."""
-    for index, existing in enumerate(case.evidence):
-        if existing.id == evidence.id:
-            case.evidence[index] = evidence
-            return
-    case.evidence.append(evidence)
-
-
-def _known_urls(case: Case) -> dict[str, str]:
-    """Normalised URL -> entry ID, for spotting duplicates."""
-    from tui.core.text import normalise
-
-    return {normalise(entry.url): entry.id for entry in case.evidence if entry.url}
-
-
-def _known_hashes(case: Case) -> dict[str, str]:
-    """SHA-256 of every attached file -> the entry holding it."""
-    return {
-        attachment.sha256: entry.id for entry in case.evidence for attachment in entry.attachments
-    }
+def _print_skipped(report: ChangeReport, say: Output) -> None:
+    """Each duplicate (on stdout: nothing is wrong) and each refusal (on stderr)."""
+    for item in report.duplicates:
+        say.say("cli.skipped", item=item.item, reason=item.reason)
+    for item in report.refused:
+        say.fail("cli.skipped", item=item.item, reason=item.reason)
+    for note in report.notes:
+        say.fail("cli.notice", text=note)
 
 
 # --------------------------------------------------------------------------- commands
@@ -581,7 +553,8 @@ def cmd_new(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from tui.core.case import Case
-    from tui.core.store import CaseFile, SaveError
+    from tui.core.session import CaseSession
+    from tui.core.store import SaveError
 
     path: Path = args.case
     if not path.suffix and not path.is_dir():
@@ -601,9 +574,8 @@ def cmd_new(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     lang = pick_language(forced)
     title = args.title if args.title is not None and args.title.strip() else path.stem
     case = Case(title=title, language=lang, timezone=args.timezone)
-    case.log("case-created", title)
     try:
-        casefile = CaseFile.create(path, case)
+        session = CaseSession.create(path, case)
     except FileExistsError:
         say.fail("cli.new.exists", path=str(path))
         return PROBLEMS
@@ -616,10 +588,10 @@ def cmd_new(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     try:
         say.say("cli.new.done", path=str(path), title=title)
         say.say("cli.new.details", lang=lang, zone=args.timezone)
-        say.say("cli.new.folder", folder=str(casefile.evidence_dir))
+        say.say("cli.new.folder", folder=str(session.evidence_dir))
         say.say("cli.new.next", path=str(path))
     finally:
-        casefile.close()
+        session.close()
     return OK
 
 
@@ -632,52 +604,38 @@ def cmd_add(args: argparse.Namespace, forced: str | None, say: Output) -> int:
         if not shot.is_file():
             say.fail("cli.add.no_screenshot", path=str(shot))
             return PROBLEMS
-    with _case_for_command(args.case, forced, say) as casefile:
-        if casefile is None:
+    with _case_for_command(args.case, forced, say) as session:
+        if session is None:
             return UNREADABLE
-        return _add(args, casefile, say)
+        return _add(args, session, say)
 
 
-def _add(args: argparse.Namespace, casefile: CaseFile, say: Output) -> int:
+def _add(args: argparse.Namespace, session: CaseSession, say: Output) -> int:
     from tui.core.case import Evidence
-    from tui.core.platforms import UrlError, check_account_id, parse_url
-    from tui.core.text import normalise
+    from tui.core.platforms import UrlError, check_account_id
+    from tui.core.rules import entry_from_url
     from tui.core.timeparse import TimeParseError, format_datetime, parse_time_detail
 
-    case = casefile.case
-    evidence = Evidence(id=case.next_evidence_id(), content=args.content or "")
+    case = session.case
+    draft = Evidence(id="", content=args.content or "")
     if args.url:
         try:
-            info = parse_url(args.url, lang=say.lang)
+            draft, info = entry_from_url(args.url, say.lang)
         except UrlError as error:
             say.fail("cli.add.bad_url", url=args.url, reason=str(error))
             return PROBLEMS
-        known = _known_urls(case).get(normalise(info.url))
-        if known is not None:
-            say.fail("cli.add.duplicate", entry=known, url=info.url)
-            return PROBLEMS
-        evidence = replace(
-            evidence,
-            url=info.url,
-            url_original=info.url_original if info.url_original != info.url else "",
-            platform=info.platform,
-            post_id=info.post_id,
-            account_handle=info.handle,
-            account_id=info.account_id,
-            posted_at=info.posted_at,
-            posted_at_source=info.posted_at_source if info.posted_at else "",  # type: ignore[arg-type]
-        )
+        draft = replace(draft, content=args.content or "")
         if info.warning:
             say.fail("cli.notice", text=info.warning)
     if args.handle:
-        evidence = replace(evidence, account_handle=args.handle.strip().lstrip("@"))
+        draft = replace(draft, account_handle=args.handle.strip().lstrip("@"))
     if args.account_id:
         account_id = args.account_id.strip()
-        problem = check_account_id(evidence.platform, account_id, say.lang)
+        problem = check_account_id(draft.platform, account_id, say.lang)
         if problem:
             say.fail("cli.add.bad_account_id", account_id=account_id, reason=problem)
             return PROBLEMS
-        evidence = replace(evidence, account_id=account_id)
+        draft = replace(draft, account_id=account_id)
     if args.date:
         try:
             parsed = parse_time_detail(args.date, case.timezone, lang=say.lang)
@@ -687,34 +645,36 @@ def _add(args: argparse.Namespace, casefile: CaseFile, say: Output) -> int:
         if parsed.ambiguous:
             day, clock = format_datetime(parsed.value, case.timezone, say.lang).split(" ", 1)
             say.fail("cli.notice", text=t("time.ambiguous", say.lang, date=day, time=clock))
-        evidence = replace(evidence, posted_at=parsed.value, posted_at_source="typed")
+        draft = replace(draft, posted_at=parsed.value, posted_at_source="typed")
     if args.category:
-        evidence = replace(evidence, categories=list(dict.fromkeys(args.category)))
-    _put(case, evidence)
-    if args.screenshot:
-        from tui.core.attachments import AttachError
-
-        try:
-            evidence = _attach_all(casefile, evidence, args.screenshot, say)
-        except AttachError as error:
-            say.raw_fail(str(error))
-            say.fail("cli.add.not_added")
-            return PROBLEMS
-    if evidence.posted_at is None:
-        # No time in the URL and none typed: a screenshot's own time is the next best clue.
-        for attachment in evidence.attachments:
-            if attachment.taken_at is not None:
-                evidence = replace(
-                    evidence,
-                    posted_at=attachment.taken_at,
-                    posted_at_source=attachment.taken_at_source or "file-metadata",
-                )
-                _put(case, evidence)
-                break
-    if not _save(casefile, "evidence-added", evidence.id, say):
+        draft = replace(draft, categories=tuple(dict.fromkeys(args.category)))
+    if session.read_only:
+        say.fail("cli.add.not_added")
         return PROBLEMS
-    say.say("cli.add.done", entry=evidence.id)
-    _describe(evidence, case, say)
+    stage = session.stage_files(args.screenshot)
+    if stage.refused:
+        session.discard(stage)
+        for item in stage.refused:
+            say.raw_fail(item.reason)
+        say.fail("cli.add.not_added")
+        return PROBLEMS
+    report = _change(say, lambda: session.add_entry(draft, stage.files))
+    if report is None:
+        say.fail("cli.add.not_added")
+        return PROBLEMS
+    if report.duplicates:
+        item = report.duplicates[0]
+        say.fail("cli.add.duplicate", entry=item.existing, url=draft.url)
+        return PROBLEMS
+    if report.refused:
+        say.fail("cli.add.refused", reason=report.refused[0].reason)
+        return PROBLEMS
+    for note in report.notes:
+        say.say("cli.notice", text=note)
+    entry = session.case.find(report.added[0])
+    assert entry is not None
+    say.say("cli.add.done", entry=entry.id)
+    _describe(entry, session.case, say)
     return OK
 
 
@@ -724,19 +684,15 @@ def cmd_import(args: argparse.Namespace, forced: str | None, say: Output) -> int
     if not source.exists():
         say.fail("cli.import.missing", path=str(source))
         return PROBLEMS
-    with _case_for_command(args.case, forced, say) as casefile:
-        if casefile is None:
+    with _case_for_command(args.case, forced, say) as session:
+        if session is None:
             return UNREADABLE
         if source.is_dir():
-            return _import_folder(source, casefile, say)
-        return _import_urls(source, casefile, say)
+            return _import_folder(source, session, say)
+        return _import_urls(source, session, say)
 
 
-def _import_urls(source: Path, casefile: CaseFile, say: Output) -> int:
-    from tui.core.case import Evidence
-    from tui.core.platforms import UrlError, parse_url
-    from tui.core.text import normalise
-
+def _import_urls(source: Path, session: CaseSession, say: Output) -> int:
     try:
         raw = source.read_bytes()
     except OSError as error:
@@ -750,134 +706,73 @@ def _import_urls(source: Path, casefile: CaseFile, say: Output) -> int:
     if "\x00" in text:
         say.fail("cli.import.not_text", path=str(source))
         return PROBLEMS
-    case = casefile.case
-    known = _known_urls(case)
-    added: list[Evidence] = []
-    duplicates = failures = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        try:
-            info = parse_url(line, lang=say.lang)
-        except UrlError as error:
-            failures += 1
-            say.fail("cli.import.bad_line", line=number, text=line, reason=str(error))
-            continue
-        key = normalise(info.url)
-        if key in known:
-            duplicates += 1
-            say.say("cli.import.duplicate_url", line=number, url=info.url, entry=known[key])
-            continue
-        evidence = Evidence(
-            id=case.next_evidence_id(),
-            url=info.url,
-            url_original=info.url_original if info.url_original != info.url else "",
-            platform=info.platform,
-            post_id=info.post_id,
-            account_handle=info.handle,
-            account_id=info.account_id,
-            posted_at=info.posted_at,
-            posted_at_source=info.posted_at_source if info.posted_at else "",  # type: ignore[arg-type]
-        )
-        case.evidence.append(evidence)
-        case.log("evidence-added", evidence.id)
-        known[key] = evidence.id
-        added.append(evidence)
+    report = _change(say, lambda: session.import_urls(text))
+    if report is None:
+        return PROBLEMS
+    case = session.case
+    for entry_id in report.added:
+        entry = case.find(entry_id)
+        assert entry is not None
         say.say(
             "cli.import.added_url",
-            entry=evidence.id,
-            url=evidence.url,
-            when=_when(evidence.posted_at, evidence.posted_at_source, case, say),
+            entry=entry.id,
+            url=entry.url,
+            when=_when(entry.posted_at, entry.posted_at_source, case, say),
         )
-        if info.warning:
-            say.fail("cli.notice", text=info.warning)
-    return _finish_import(casefile, source, added, duplicates, failures, say)
+    return _finish_import(report, say)
 
 
-def _import_folder(source: Path, casefile: CaseFile, say: Output) -> int:
-    from tui.core.attachments import AttachError, image_files, sha256_file, taken_time
-    from tui.core.case import Evidence
-
-    try:
-        images = image_files(source)
-    except AttachError as error:
-        say.raw_fail(str(error))
+def _import_folder(source: Path, session: CaseSession, say: Output) -> int:
+    report = _change(say, lambda: session.import_folder(source))
+    if report is None:
         return PROBLEMS
-    if not images:
-        say.fail("cli.import.no_images", path=str(source))
+    if not report.added and not report.duplicates and len(report.refused) == 1:
+        say.raw_fail(report.refused[0].reason)  # no images, or the folder cannot be read
         return PROBLEMS
-    case = casefile.case
-    known = _known_hashes(case)
-    added: list[Evidence] = []
-    duplicates = failures = 0
-    for image in images:
-        try:
-            digest = sha256_file(image)
-        except OSError as error:
-            failures += 1
-            say.fail("cli.import.unreadable", path=str(image), reason=_os_reason(error))
-            continue
-        if digest in known:
-            duplicates += 1
-            say.say("cli.import.duplicate_image", name=image.name, entry=known[digest])
-            continue
-        # The time the image was taken (metadata, else its name) is the only time there
-        # is; known before copying, it also goes into the copy's file name.
-        taken, source_label = taken_time(image, case.timezone, image.name)
-        evidence = Evidence(
-            id=case.next_evidence_id(),
-            posted_at=taken,
-            posted_at_source=source_label if taken else "",
-            observed_at=taken,
-        )
-        _put(case, evidence)
-        try:
-            evidence = _attach_all(casefile, evidence, [image], say)
-        except AttachError as error:
-            case.evidence[:] = [entry for entry in case.evidence if entry.id != evidence.id]
-            failures += 1
-            say.raw_fail(str(error))
-            continue
-        case.log("evidence-added", evidence.id)
-        known[digest] = evidence.id
-        added.append(evidence)
+    case = session.case
+    for entry_id in report.added:
+        entry = case.find(entry_id)
+        assert entry is not None
+        shot = entry.attachments[0]
         say.say(
             "cli.import.added_image",
-            entry=evidence.id,
-            name=image.name,
-            when=_when(evidence.posted_at, evidence.posted_at_source, case, say),
+            entry=entry.id,
+            name=shot.original_name,
+            when=_when(shot.taken_at, shot.taken_at_source, case, say),
         )
-    return _finish_import(casefile, source, added, duplicates, failures, say)
+    return _finish_import(report, say)
 
 
-def _finish_import(
-    casefile: CaseFile,
-    source: Path,
-    added: Sequence[Evidence],
-    duplicates: int,
-    failures: int,
-    say: Output,
-) -> int:
-    """Save once for the whole import and sum it up."""
-    if added and not _save(casefile, "import", f"{len(added)} {source.name}", say):
-        return PROBLEMS
-    say.say("cli.import.summary", added=len(added), duplicates=duplicates, failures=failures)
-    return PROBLEMS if failures else OK
+def _finish_import(report: ChangeReport, say: Output) -> int:
+    """List what was skipped and why, then sum the import up."""
+    _print_skipped(report, say)
+    say.say(
+        "cli.import.summary",
+        added=len(report.added),
+        duplicates=len(report.duplicates),
+        failures=len(report.refused),
+    )
+    return PROBLEMS if report.refused else OK
 
 
 def cmd_check(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     """``abri check CASE``: the file reads cleanly and every attachment matches its hash."""
-    with _case_for_command(args.case, forced, say) as casefile:
-        if casefile is None:
+    with _case_for_command(args.case, forced, say) as session:
+        if session is None:
             return UNREADABLE
-        return _check(args, casefile, say)
+        return _check(args, session, say)
 
 
-def _check(args: argparse.Namespace, casefile: CaseFile, say: Output) -> int:
-    """Check an open case: its file, then every attachment's hash; journal the result."""
+def _check(args: argparse.Namespace, session: CaseSession, say: Output) -> int:
+    """Check an open case: its file, then every attachment's hash; journal the result.
+
+    Files in the evidence folder that no entry references are listed apart: they
+    are not evidence of this case (nothing in the dossier cites them).
+    """
     from tui.core.attachments import verify
+    from tui.core.session import unreferenced_files
 
+    casefile = session.casefile
     if casefile.read_only and _main_file_problems(casefile.path, say):
         # The store fell back to a backup: the file itself is what check must judge.
         return UNREADABLE
@@ -895,16 +790,19 @@ def _check(args: argparse.Namespace, casefile: CaseFile, say: Output) -> int:
         say.fail("cli.check.problem", text=_problem_text(problem))
     if problems:
         say.fail("cli.check.bad", count=len(problems))
-        detail = f"{len(problems)} problem(s)"
     else:
         say.say("cli.check.good", files=files)
-        detail = "ok"
+    extra = unreferenced_files(session)
+    if extra:
+        say.fail("cli.check.unreferenced", count=len(extra))
+        for name in extra:
+            say.fail("cli.check.unreferenced_file", path=name)
     if casefile.held_elsewhere:
         # Journalling now would make the running Abri's next save a conflict.
         say.say("cli.check.not_journalled")
     elif not casefile.read_only:
-        _save(casefile, "check", detail, say)
-    return PROBLEMS if problems else OK
+        _change(say, lambda: session.record_check(len(problems) + len(extra)))
+    return PROBLEMS if problems or extra else OK
 
 
 def _main_file_problems(path: Path, say: Output) -> bool:
@@ -949,21 +847,24 @@ def cmd_export(args: argparse.Namespace, forced: str | None, say: Output) -> int
     if not formats:
         say.fail("cli.export.bad_format", formats="-", known=",".join(EXPORT_FORMATS))
         return UNREADABLE
-    with _case_for_command(args.case, forced, say) as casefile:
-        if casefile is None:
+    with _case_for_command(args.case, forced, say) as session:
+        if session is None:
             return UNREADABLE
-        return _export(args, casefile, formats, say)
+        return _export(args, session, formats, say)
 
 
-def _export(args: argparse.Namespace, casefile: CaseFile, formats: list[str], say: Output) -> int:
+def _export(args: argparse.Namespace, session: CaseSession, formats: list[str], say: Output) -> int:
     from tui.core.store import SaveError
     from tui.export import ExportCancelled, ExportError, PartialExport, export_case
 
-    # A read-only case can still be exported; only its journal cannot be written.
-    journal = (lambda action, detail: None) if casefile.read_only else None
+    def journal(action: str, detail: str) -> None:
+        # A read-only case can still be exported; only its journal cannot be written.
+        if not session.read_only:
+            session.record(action, detail)
+
     try:
         written = export_case(
-            casefile,
+            session.casefile,
             formats,
             args.output,
             lang=say.lang,

@@ -116,7 +116,7 @@ def format_exception(error: BaseException) -> str:
 class _Formatter(logging.Formatter):
     """Log lines in UTC; tracebacks through :func:`format_exception`."""
 
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)
 
     def formatException(self, ei: Any) -> str:
         error = ei[1]
@@ -294,15 +294,15 @@ def report_from_app(app: Any) -> str:
     """Write the report with what the app knows (no case text); the sentence to show."""
     from tui import __version__
 
-    case = getattr(app, "casefile", None)
+    session = getattr(app, "session", None)
     facts = {
         "language": str(getattr(app, "lang", "")),
         "theme": str(getattr(app, "theme", "")),
         "screen": type(app.screen).__name__ if getattr(app, "is_running", False) else "",
         "terminal size": f"{app.size.width}x{app.size.height}",
-        "case open": "yes" if case is not None else "no",
-        "entries": str(len(case.case.evidence)) if case is not None else "",
-        "read-only": "yes" if case is not None and getattr(case, "read_only", None) else "no",
+        "case open": "yes" if session is not None else "no",
+        "entries": str(len(app.case.evidence)) if session is not None else "",
+        "read-only": "yes" if getattr(app, "read_only", None) else "no",
         "save state": str(getattr(app, "save_state", "")),
     }
     settings = getattr(app, "settings", None)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tests.app.conftest import screen_text, wait_for
 from tui.app import AbriApp
-from tui.core.store import CaseFile
+from tui.core.store import CaseFile, ReadOnlyError
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.help import HelpScreen
 from tui.screens.start import CaseProblemScreen, StartScreen
@@ -225,8 +227,7 @@ async def test_status_line_says_saved_with_the_time(make_case: Callable[..., Pat
     app = AbriApp(path, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.case.concerns = "Alice M."
-        app.case_changed("case-edited", "concerns")
+        app.open_session.set_details(concerns="Alice M.")
         status = app.screen.query_one(StatusLine)
         await wait_for(pilot, lambda: "saved 14:32" in str(status.render()))
         # Saved at once, before quitting.
@@ -240,11 +241,10 @@ async def test_a_failed_save_is_shown_and_nothing_is_lost(make_case: Callable[..
         await pilot.pause()
         # Another machine changed the file meanwhile: Abri must not overwrite it.
         other = CaseFile.open(path)
-        other.case.concerns = "changed elsewhere"
+        other.case = replace(other.case, concerns="changed elsewhere")
         other.save()
         other.close()
-        app.case.concerns = "typed here"
-        app.case_changed("case-edited", "concerns")
+        app.open_session.set_details(concerns="typed here")
         line = app.screen.query_one(StatusLine)
         await wait_for(pilot, lambda: "changed on disk" in str(line.render()))
         assert app.case.concerns == "typed here"
@@ -267,9 +267,9 @@ async def test_a_case_saved_from_a_backup_is_read_only_and_says_so(
 ) -> None:
     path = make_case()
     casefile = CaseFile.open(path)
-    casefile.case.concerns = "kept in the backup"
+    casefile.case = replace(casefile.case, concerns="kept in the backup")
     casefile.save()
-    casefile.case.concerns = "second version"
+    casefile.case = replace(casefile.case, concerns="second version")
     casefile.save()
     casefile.close()
     damaged = b"title = [unfinished"
@@ -280,8 +280,8 @@ async def test_a_case_saved_from_a_backup_is_read_only_and_says_so(
         assert app.current_mode == "calm"
         assert any("read-only" in notice for notice in app.notices)
         assert "read-only" in str(app.screen.query_one(StatusLine).render())
-        app.case.concerns = "typed while read-only"
-        app.case_changed("case-edited", "concerns")
+        with pytest.raises(ReadOnlyError):
+            app.open_session.set_details(concerns="typed while read-only")
         await pilot.pause()
         await pilot.press("ctrl+q")
     assert path.read_bytes() == damaged

@@ -35,7 +35,7 @@ async def test_a_large_case_says_it_is_opening_then_shows_the_calm_steps(tmp_pat
         seen_opening = isinstance(app.screen, OpeningScreen)
         if seen_opening:
             assert "Opening the case" in screen_text(app)
-        await wait_for(pilot, lambda: app.casefile is not None)
+        await wait_for(pilot, lambda: app.session is not None)
         await pilot.pause()
         assert app.current_mode == "calm"
         assert len(app.case.evidence) == 2000

@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli.conftest import ROOT, Result, make_png, read_case, run_program
 from tests.conftest import HOSTILE
+from tui.core.case import SCHEMA_VERSION
 
 X_URL = "https://x.com/someone/status/1382350606417817604"
 
@@ -154,7 +155,7 @@ def test_the_same_screenshot_on_two_entries_is_stored_once(abri: Abri, tmp_path:
     abri("add", case, "--url", X_URL, "--screenshot", shot)
     second = abri("add", case, "--content", "same picture, other post", "--screenshot", shot)
     assert second.code == 0, second.err
-    assert "same image as in E0001" in second.out
+    assert "the same image is already attached to E0001" in second.out
     first, other = read_case(case)["evidence"]
     assert first["attachments"][0]["path"] == other["attachments"][0]["path"]
     assert len(list((tmp_path / "c-files").glob("*.png"))) == 1
@@ -457,7 +458,8 @@ def test_every_message_the_command_line_uses_exists_in_both_languages() -> None:
 def test_a_case_from_a_newer_abri_is_checked_but_never_written(abri: Abri, tmp_path: Path) -> None:
     case = tmp_path / "c.toml"
     abri("new", case)
-    newer = case.read_text(encoding="utf-8").replace("schema = 1", "schema = 99", 1)
+    current = f"schema = {SCHEMA_VERSION}"
+    newer = case.read_text(encoding="utf-8").replace(current, "schema = 99", 1)
     case.write_text(newer, encoding="utf-8")
     before = case.read_bytes()
 
@@ -496,3 +498,32 @@ def test_check_while_the_app_has_the_case_open_leaves_the_file_alone(
     finally:
         running.kill()
         running.wait()
+
+
+def test_a_time_in_the_repeated_hour_with_a_screenshot_is_added_and_checks_out(
+    abri: Abri, tmp_path: Path
+) -> None:
+    """Clocks go back at 03:00 on 25/10/2026 in Paris: 02:30 happens twice."""
+    case = tmp_path / "t.toml"
+    abri("new", case, "--timezone", "Europe/Paris")
+    shot = make_png(tmp_path / "x.png")
+    added = abri(
+        "add",
+        case,
+        "--url",
+        "https://www.facebook.com/someone/posts/123",
+        "--date",
+        "25/10/2026 02:30",
+        "--screenshot",
+        shot,
+    )
+    assert added.code == 0, added.all
+    assert "happened twice" in added.err  # the person is told which one was kept
+    [entry] = read_case(case)["evidence"]
+    # The first 02:30 (summer time, UTC+2) is kept, to the second.
+    assert entry["posted_at"] == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    folder = tmp_path / "t-files"
+    on_disk = {p.name for p in folder.iterdir() if p.is_file()}
+    assert on_disk == {entry["attachments"][0]["path"].split("/", 1)[1]}
+    checked = abri("check", case)
+    assert checked.code == 0, checked.all

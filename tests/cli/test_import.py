@@ -51,8 +51,8 @@ def test_url_list_skips_duplicates_and_reports_unreadable_lines(abri: Abri, tmp_
 
     # One line could not be read: the exit code says so, the rest is imported.
     assert result.code == 1
-    assert "Line 8" in result.err and "this is not a link" in result.err
-    assert result.out.count("skipped: already in the case") == 3
+    assert "line 8: this is not a link" in result.err
+    assert result.out.count("already in the case as") == 3
     assert "2 added, 3 already there (skipped), 1 not readable" in result.out
     entries = read_case(case)["evidence"]
     assert [entry["platform"] for entry in entries] == ["discord", "x", "instagram"]
@@ -116,11 +116,18 @@ def test_folder_of_screenshots_one_entry_per_image_duplicates_skipped(
         assert copied.read_bytes() == source.read_bytes()
         assert copied.parent == tmp_path / "c-files"
     # Times: from the name (Europe/Paris, 14:32:01 -> 13:32:01Z), from EXIF, or none.
-    assert by_name[named.name]["posted_at"] == datetime(2026, 11, 23, 13, 32, 1, tzinfo=UTC)
-    assert by_name[named.name]["posted_at_source"] == "file-name"
-    assert by_name[exif.name]["posted_at"] == datetime(2026, 11, 20, 7, 15, tzinfo=UTC)
-    assert by_name[exif.name]["posted_at_source"] == "file-metadata"
-    assert "posted_at" not in by_name[plain.name]
+    # They say when the screenshot was taken (when the message was seen), never when
+    # the message was published.
+    for entry in entries:
+        assert "posted_at" not in entry
+    named_shot = by_name[named.name]["attachments"][0]
+    assert named_shot["taken_at"] == datetime(2026, 11, 23, 13, 32, 1, tzinfo=UTC)
+    assert named_shot["taken_at_source"] == "file-name"
+    assert by_name[named.name]["observed_at"] == named_shot["taken_at"]
+    exif_shot = by_name[exif.name]["attachments"][0]
+    assert exif_shot["taken_at"] == datetime(2026, 11, 20, 7, 15, tzinfo=UTC)
+    assert exif_shot["taken_at_source"] == "file-metadata"
+    assert "observed_at" not in by_name[plain.name]
 
     # Every copy checks out; importing the folder again adds nothing.
     assert abri("check", case).code == 0

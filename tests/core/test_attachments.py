@@ -27,7 +27,7 @@ from tui.core.attachments import (
     time_from_file_name,
     verify,
 )
-from tui.core.case import Case, Evidence
+from tui.core.case import SCHEMA_VERSION, Case, Evidence
 from tui.core.store import CaseFile
 
 FAT_FORBIDDEN = set('<>:"/\\|?*')
@@ -82,7 +82,7 @@ def test_a_file_is_copied_hashed_and_named_for_fat(casefile: CaseFile, tmp_path:
     casefile.case.evidence[0] = replace(entry, attachments=[attachment])
     casefile.save()
     reopened = CaseFile.open(casefile.path)
-    assert reopened.case.evidence[0].attachments == [attachment]
+    assert reopened.case.evidence[0].attachments == (attachment,)
     assert verify(reopened) == []
 
 
@@ -306,7 +306,8 @@ def test_verify_reports_missing_altered_resized_and_outside_files(
 def test_a_read_only_case_gets_no_orphan_copies(tmp_path: Path) -> None:
     path = tmp_path / "alice.toml"
     CaseFile.create(path, Case(title="x", timezone="UTC")).close()
-    path.write_text(path.read_text().replace("schema = 1", "schema = 99"), encoding="utf-8")
+    current = f"schema = {SCHEMA_VERSION}"
+    path.write_text(path.read_text().replace(current, "schema = 99"), encoding="utf-8")
     casefile = CaseFile.open(path)
     source = screenshot(tmp_path / "in", "a.png")
     with pytest.raises(AttachError, match="newer"):

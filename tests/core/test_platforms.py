@@ -288,11 +288,11 @@ RECOGNISED = [
         "",
         "https://snapchat.com/add/some.user",
     ),
-    # Reddit: the comment is the hostile message
+    # Reddit: the post (the comment is in comment_id, see test_url_forms)
     (
         "https://old.reddit.com/r/france/comments/abc123/some_title/def456/?utm_source=share",
         "reddit",
-        "def456",
+        "abc123",
         "",
         "",
         "https://old.reddit.com/r/france/comments/abc123/some_title/def456/",
@@ -377,11 +377,6 @@ def test_post_urls_are_recognised(
     assert info.url_original == ("" if info.url == url else url)
 
 
-def test_every_platform_in_the_list_is_covered_by_a_url() -> None:
-    covered = {row[1] for row in RECOGNISED}
-    assert set(PLATFORMS) <= covered
-
-
 # Worked examples from FACTS.md, through the whole URL path.
 WORKED = [
     ("https://x.com/someone/status/1382350606417817604", "2021-04-14T15:10:42+00:00"),
@@ -403,7 +398,8 @@ def test_worked_examples_decode_exactly(url: str, expected: str) -> None:
     assert info.posted_at is not None
     assert info.posted_at.isoformat() == expected
     assert info.posted_at_source == "post-id"
-    assert info.warning == ""
+    # TikTok's are labelled approximate (see test_url_forms); the others need no note.
+    assert info.warnings == (("url.id.approximate.tiktok",) if "tiktok" in url else ())
 
 
 @pytest.mark.parametrize(
@@ -500,7 +496,7 @@ def test_short_links_say_they_have_no_post_number() -> None:
         info = parse_url(url, lang="fr")
         assert info.post_id == ""
         assert "url.warn.short_link" in info.warnings
-        assert "lien raccourci" in info.warning
+        assert "lien raccourci ou de partage" in info.warning
 
 
 @pytest.mark.parametrize(
@@ -580,7 +576,8 @@ def test_fullwidth_characters_cannot_smuggle_a_host() -> None:
         ("https:///status/1", "url.not_a_url"),
         ("https://x.com:99999/a", "url.not_a_url"),
         ("https://exa_mple-.org/", "url.bad_host"),
-        ("https://x.com/a b", "url.spaces"),
+        ("hello world", "url.none_in_text"),
+        ("https://x.com/someone/status/13823…", "url.truncated"),
         ("https://x.com/\x1b[2Jstatus/1", "url.control"),
         ("https://x.com/\u202esutats/1", "url.control"),
         ("https://x.com/nul\x00/status/1", "url.control"),

@@ -205,3 +205,36 @@ async def test_leaving_the_area_keeps_what_was_typed(make_case: Callable[..., Pa
     [entry] = evidence_on_disk(path)
     assert entry["account_id"] == "777"
     assert entry["posted_at_source"] == "post-id"
+
+
+async def test_a_large_screenshot_is_copied_off_screen_and_escape_stops_it(
+    make_case: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The copy runs in a worker: the form answers keys meanwhile, escape stops it,
+    nothing is left in the evidence folder and everything typed is still there."""
+    path = make_case()
+    big = tmp_path / "huge.png"
+    with big.open("wb") as handle:
+        handle.truncate(2 * 1024**3)  # 2 GiB (sparse: instant to make, slow to copy)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EvidenceForm)
+        app.post_message(events.Paste(X_URL))
+        await pilot.pause()
+        form.query_one("#shot-path", Input).value = str(big)
+        await pilot.press("ctrl+s")
+        assert app.screen is form  # still answering keys while the copy runs
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is form
+        assert "Stopped" in note(app, "shot-note")
+        assert form.query_one("#url", Input).value == X_URL
+        await pilot.press("ctrl+q")
+    folder = path.parent / "case-files"
+    left = [p for p in folder.rglob("*") if p.is_file() and ".backups" not in p.parts]
+    assert left == []
+    assert evidence_on_disk(path) == []

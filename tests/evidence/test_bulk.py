@@ -54,8 +54,8 @@ async def test_bulk_paste_of_50_urls_skips_and_reports_duplicates(
         assert isinstance(app.screen, MessageDialog)
         report = app.screen.query_one("#message-body", TextArea).text
         assert "45 entries added" in report
-        assert "4 duplicates" in report
-        assert "is already entry E0001" in report
+        assert "4 already in the case, skipped" in report
+        assert "already in the case as E0001" in report
         assert "line 50" in report  # the line that is not a URL
         await pilot.press("enter")
         await pilot.pause()
@@ -69,7 +69,9 @@ async def test_bulk_paste_of_50_urls_skips_and_reports_duplicates(
     assert on_disk[1]["posted_at_source"] == "post-id"
     assert len({e["id"] for e in on_disk}) == 46
     # One journal line for the whole paste.
-    assert read_case(path)["journal"][-1]["detail"].startswith("E0002-E0046")
+    last = read_case(path)["journal"][-1]
+    assert last["action"] == "evidence-imported"
+    assert last["entries"] == [f"E{n:04d}" for n in range(2, 47)]
 
 
 async def test_attach_a_screenshot_by_typing_its_path(
@@ -160,8 +162,38 @@ async def test_a_folder_of_screenshots_gives_one_entry_each(
         "Screenshot_20261121-111600.png",
         "copy-of-other.png",
     ]
-    dated = [e for e in on_disk if "posted_at" in e]
-    assert len(dated) == 2
-    assert {e["posted_at_source"] for e in dated} == {"file-name"}
+    # A screenshot's time says when the message was seen, never when it was published.
+    assert not [e for e in on_disk if "posted_at" in e]
+    seen = [e for e in on_disk if "observed_at" in e]
+    assert len(seen) == 2
+    assert {e["attachments"][0]["taken_at_source"] for e in seen} == {"file-name"}
     copied = list((path.parent / "case-files").glob("*.png"))
     assert len(copied) == 3, "the same image twice is copied once"
+
+
+async def test_after_undoing_a_bulk_add_the_next_entry_gets_a_new_id(
+    make_case: Callable[..., Path],
+) -> None:
+    """A dossier that cited "E0001" must never see E0001 become another message."""
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    urls = [f"https://x.com/u{n}/status/{1382350606417817604 + n}" for n in range(3)]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "b")
+        await pilot.pause()
+        app.post_message(events.Paste("\n".join(urls)))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # the three entries go away
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        app.post_message(events.Paste("https://x.com/later/status/1382350606417817999"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    [entry] = evidence_on_disk(path)
+    assert entry["id"] == "E0004"
+    assert read_case(path)["last_evidence_number"] == 4

@@ -112,8 +112,8 @@ async def test_edit_delete_and_undo_several_levels(make_case: Callable[..., Path
     assert actions[-4:] == [
         "evidence-edited",
         "evidence-deleted",
-        "evidence-restored",
-        "evidence-edited",
+        "evidence-undone",
+        "evidence-undone",
     ]
 
 

@@ -47,10 +47,12 @@ def test_accounts_group_by_id_and_keep_every_handle() -> None:
         Evidence(id="E4", platform="x", account_handle="noid", posted_at=when),
         Evidence(id="E5"),
     ]
-    first, second = group_accounts(entries)
+    groups = {g.key: g for g in group_accounts(entries)}
+    first, second = groups["x|id:9"], groups["x|@noid"]
     assert (first.account_id, first.handles, first.count) == ("9", ["old", "new"], 2)
     assert first.first == first.last == when
-    assert (second.key, second.count, second.handles) == ("@noid", 2, ["NoId", "noid"])
+    assert (second.key, second.count, second.handles) == ("x|@noid", 2, ["NoId", "noid"])
+    assert (first.label, second.label) == ("9", "@NoId")
 
 
 def test_filter_needs_every_word_and_keeps_the_order() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -72,16 +73,20 @@ def make_case(tmp_path: Path) -> CaseFactory:
                 categories=["threat"] if index % 3 == 0 else ["insult"],
             )
             if hostile:
-                entry.content = HOSTILE
-                entry.notes = HOSTILE
-                entry.account_handle = "[@click=app.quit]x[/]\x1b[2J"
-                entry.url_original = HOSTILE
-                entry.categories = ["threat", "other"]
+                entry = replace(
+                    entry,
+                    content=HOSTILE,
+                    notes=HOSTILE,
+                    account_handle="[@click=app.quit]x[/]\x1b[2J",
+                    url_original=HOSTILE,
+                    categories=("threat", "other"),
+                )
             if index % 3 != 2:
                 for shot in range(shots):
                     colour = ((index * 40) % 256, (shot * 90) % 256, 128)
                     source = png(sources / f"Screenshot_{index}_{shot}.png", colour)
-                    entry.attachments.append(attach(casefile, entry, source))
+                    shot_file = attach(casefile, entry, source)
+                    entry = replace(entry, attachments=(*entry.attachments, shot_file))
             casefile.case.evidence.append(entry)
         casefile.save()
         return casefile

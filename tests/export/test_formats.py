@@ -9,6 +9,7 @@ import subprocess
 import threading
 import tomllib
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -132,9 +133,9 @@ def test_html_is_self_contained_and_escapes_everything(
 
 def test_csv_neutralises_formulas_and_reads_back(make_case: CaseFactory, tmp_path: Path) -> None:
     casefile = make_case(3, hostile=True)
-    casefile.case.evidence[0].notes = "-2+3"
-    casefile.case.evidence[1].notes = "@SUM(A1)"
-    casefile.case.evidence[2].notes = "\tcmd"
+    casefile.case.evidence[0] = replace(casefile.case.evidence[0], notes="-2+3")
+    casefile.case.evidence[1] = replace(casefile.case.evidence[1], notes="@SUM(A1)")
+    casefile.case.evidence[2] = replace(casefile.case.evidence[2], notes="\tcmd")
     [written] = export_case(casefile, ["csv"], tmp_path / "out")
     data = written.path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -196,7 +197,7 @@ def test_hostile_text_goes_through_every_format_without_losing_a_character(
     make_case: CaseFactory, tmp_path: Path
 ) -> None:
     casefile = make_case(3, hostile=True, lang="en")
-    casefile.case.evidence[1].content = LONG_LINE  # a 100 KB line
+    casefile.case.evidence[1] = replace(casefile.case.evidence[1], content=LONG_LINE)  # 100 KB
     written = export_case(casefile, ["docx", "html", "csv", "pharos", "zip"], tmp_path / "out")
     assert [w.format for w in written] == ["docx", "html", "csv", "pharos", "zip"]
     document = Document(str(written[0].path))

@@ -28,6 +28,7 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
@@ -338,6 +339,46 @@ def attach_file(casefile: CaseFile, evidence: Evidence, source: Path) -> AttachR
     return AttachResult(attachment, False, "")
 
 
+def check_source(source: Path) -> None:
+    """Raise :class:`AttachError` (one sentence) unless ``source`` is a file that can be taken."""
+    try:
+        info = os.stat(source)
+    except FileNotFoundError:
+        raise AttachError(t("attach.not_found", name=source.name)) from None
+    except OSError as exc:
+        raise AttachError(t("attach.unreadable", name=source.name, detail=_why(exc))) from None
+    if not os.path.isfile(source):
+        raise AttachError(t("attach.not_a_file", name=source.name))
+    if info.st_size > FAT_MAX_BYTES:
+        raise AttachError(t("attach.too_big", name=source.name))
+
+
+def copy_hashing(
+    source: Path, target: Path, *, cancelled: Callable[[], bool] | None = None
+) -> tuple[str, int]:
+    """Copy ``source`` to the new file ``target`` and hash it in one pass (fsynced).
+
+    Returns (SHA-256, size).  Raises :class:`AttachError` (one sentence) when it
+    cannot, or :class:`CopyCancelled` once ``cancelled()`` turns true (checked
+    between chunks, so a 4 GiB copy stops at once); ``target`` is removed in every
+    failure.
+    """
+    try:
+        return _copy_hashing(source, target, cancelled)
+    except _ReadError as exc:
+        raise AttachError(
+            t("attach.unreadable", name=source.name, detail=_why(exc.error))
+        ) from None
+    except _TooBig:
+        raise AttachError(t("attach.too_big", name=source.name)) from None
+    except OSError as exc:
+        raise AttachError(t("attach.cannot_write", detail=_why(exc))) from None
+
+
+class CopyCancelled(Exception):
+    """The person stopped a copy (the partial copy is already removed)."""
+
+
 class _ReadError(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
@@ -348,7 +389,9 @@ class _TooBig(Exception):
     pass
 
 
-def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
+def _copy_hashing(
+    source: Path, target: Path, cancelled: Callable[[], bool] | None = None
+) -> tuple[str, int]:
     """Copy and hash in one read pass; fsync the copy.  Removes ``target`` on failure."""
     digest = hashlib.sha256()
     size = 0
@@ -368,6 +411,8 @@ def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
                     raise _ReadError(exc) from None
                 if not chunk:
                     break
+                if cancelled is not None and cancelled():
+                    raise CopyCancelled
                 size += len(chunk)
                 if size > FAT_MAX_BYTES:  # the file grew while we copied it
                     raise _TooBig
@@ -385,6 +430,16 @@ def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
     finally:
         reader.close()
     return digest.hexdigest(), size
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the file system can)."""
+    _fsync_folder(folder)
+
+
+def why(exc: OSError) -> str:
+    """The reason for an OS error, as a person reads it (disk full, permission...)."""
+    return _why(exc)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -12,11 +12,13 @@ Every datetime here is timezone-aware.  Platform IDs are strings: they are
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the case file format written by this Abri."""
 
 Language = Literal["fr", "en"]
@@ -41,7 +43,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
+def _tuple(obj: object, name: str) -> None:
+    """Store a list given for a tuple field as a tuple (frozen values stay frozen)."""
+    value = getattr(obj, name)
+    if not isinstance(value, tuple):
+        object.__setattr__(obj, name, tuple(value))
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A file (usually a screenshot) copied into the case's evidence folder."""
 
@@ -56,7 +65,7 @@ class Attachment:
     taken_at_source: TimeSource = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     """A report already made about an entry (to the platform, PHAROS, the police...)."""
 
@@ -66,9 +75,14 @@ class Report:
     reference: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evidence:
-    """One hostile message: the row of the complaint's table."""
+    """One hostile message: the row of the complaint's table.
+
+    A value: never changed in place.  A change builds a new entry
+    (``dataclasses.replace``) and the case session puts it in place of the old one,
+    so a snapshot being saved, an undo step or a cached rendering keeps its own.
+    """
 
     id: str
     """Stable within the case: ``E0001``, ``E0002``... never reused."""
@@ -84,14 +98,22 @@ class Evidence:
     posted_at_source: TimeSource = ""
     observed_at: datetime | None = None
     content: str = ""
-    categories: list[str] = field(default_factory=list)
+    categories: tuple[str, ...] = ()
     notes: str = ""
-    attachments: list[Attachment] = field(default_factory=list)
-    reports: list[Report] = field(default_factory=list)
+    attachments: tuple[Attachment, ...] = ()
+    reports: tuple[Report, ...] = ()
     added_at: datetime = field(default_factory=now)
+    comment_id: str = ""
+    """The comment the URL points at, when the hostile message is a comment under ``post_id``."""
+    posted_at_approximate: bool = False
+    """``posted_at`` is close to, not exactly, the time the platform shows (TikTok, Threads IDs)."""
+
+    def __post_init__(self) -> None:
+        for name in ("categories", "attachments", "reports"):
+            _tuple(self, name)
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepProgress:
     """What the person did with one calm step."""
 
@@ -99,7 +121,7 @@ class StepProgress:
     at: datetime
 
 
-@dataclass
+@dataclass(frozen=True)
 class JournalEntry:
     """One line of the append-only journal: what was done, and when."""
 
@@ -107,6 +129,12 @@ class JournalEntry:
     action: str
     """Machine-readable: ``evidence-added``, ``step-done``, ``export-written``, ``check``..."""
     detail: str = ""
+    """Words for a person reading the file (never parsed back)."""
+    entries: tuple[str, ...] = ()
+    """The entry IDs the action concerns, one by one (typed, not inside ``detail``)."""
+
+    def __post_init__(self) -> None:
+        _tuple(self, "entries")
 
 
 @dataclass
@@ -128,25 +156,22 @@ class Case:
     """The step to resume at."""
     evidence: list[Evidence] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
+    last_evidence_number: int = 0
+    """The highest entry number ever given in this case (``E0007`` → 7).
+
+    Kept in the file itself so that an ID is never given twice, whatever was added,
+    deleted or undone, on whichever machine: :meth:`next_evidence_id` starts above it.
+    """
 
     def next_evidence_id(self) -> str:
-        """A new entry ID, one past the highest ever used (IDs are never reused)."""
-        highest = 0
-        for entry in self.evidence:
-            digits = entry.id[1:]
-            if entry.id.startswith("E") and digits.isdigit():
-                highest = max(highest, int(digits))
-        for line in self.journal:
-            # A deleted entry's ID stays taken: the journal names it.
-            if line.action == "evidence-deleted" and line.detail[:1] == "E":
-                digits = line.detail[1:].split(" ", 1)[0]
-                if digits.isdigit():
-                    highest = max(highest, int(digits))
-        return f"E{highest + 1:04d}"
+        """A new entry ID, one past the highest ever given (IDs are never reused)."""
+        return evidence_id(
+            max(self.last_evidence_number, highest_evidence_number(self.evidence)) + 1
+        )
 
-    def log(self, action: str, detail: str = "") -> JournalEntry:
+    def log(self, action: str, detail: str = "", entries: Iterable[str] = ()) -> JournalEntry:
         """Append a journal line (the caller saves)."""
-        entry = JournalEntry(at=now(), action=action, detail=detail)
+        entry = JournalEntry(at=now(), action=action, detail=detail, entries=tuple(entries))
         self.journal.append(entry)
         return entry
 
@@ -156,3 +181,41 @@ class Case:
             if entry.id == evidence_id:
                 return entry
         return None
+
+
+_ID_RE = re.compile(r"\bE(\d{1,9})\b")
+
+
+def evidence_id(number: int) -> str:
+    """The ID of entry number ``number``: ``E0007`` (more digits past 9999)."""
+    return f"E{number:04d}"
+
+
+def evidence_number(entry_id: str) -> int:
+    """7 for ``E0007``; 0 for an ID Abri did not make."""
+    digits = entry_id[1:]
+    if entry_id[:1] == "E" and digits.isdigit() and digits.isascii():
+        return int(digits)
+    return 0
+
+
+def highest_evidence_number(entries: Iterable[Evidence]) -> int:
+    """The highest entry number among ``entries`` (0 when none)."""
+    return max((evidence_number(entry.id) for entry in entries), default=0)
+
+
+def legacy_highest_evidence_number(
+    evidence: Iterable[Evidence], journal: Iterable[JournalEntry]
+) -> int:
+    """For a file written before ``last_evidence_number`` existed: the highest entry
+    number the case ever used, from its entries and every ID its journal names
+    (``E0004``, ``E0001-E0003 (undo)``, ``E0005-E0009 (5)``...).
+    """
+    highest = highest_evidence_number(evidence)
+    for line in journal:
+        if line.action.startswith("evidence") or line.action == "import":
+            for match in _ID_RE.finditer(line.detail):
+                highest = max(highest, int(match.group(1)))
+        for entry_id in line.entries:
+            highest = max(highest, evidence_number(entry_id))
+    return highest

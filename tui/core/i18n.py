@@ -87,8 +87,9 @@ def system_language() -> Language:
 def pick_language(*candidates: str | None) -> Language:
     """The first valid language among the candidates (option, case...), else the system's."""
     for candidate in candidates:
-        if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+        for lang in LANGUAGES:
+            if candidate == lang:
+                return lang
     return system_language()
 
 

@@ -60,6 +60,8 @@ from tui.core.case import (
     JournalEntry,
     Report,
     StepProgress,
+    evidence_number,
+    legacy_highest_evidence_number,
 )
 from tui.core.i18n import t
 from tui.core.text import one_line
@@ -165,6 +167,8 @@ def _evidence_dict(e: Evidence, where: str) -> dict[str, Any]:
         out["posted_at"] = _utc(e.posted_at, where + ".posted_at")
     if e.posted_at_source:
         out["posted_at_source"] = e.posted_at_source
+    if e.posted_at_approximate:
+        out["posted_at_approximate"] = True
     if e.observed_at is not None:
         out["observed_at"] = _utc(e.observed_at, where + ".observed_at")
     for key in _EVIDENCE_TEXT:
@@ -206,6 +210,8 @@ def to_document(case: Case) -> dict[str, Any]:
         doc["platforms"] = list(case.platforms)
     if case.current_step:
         doc["current_step"] = case.current_step
+    if case.last_evidence_number:
+        doc["last_evidence_number"] = case.last_evidence_number
     if case.steps:
         doc["steps"] = {
             step_id: {"status": p.status, "at": _utc(p.at, f"steps.{step_id}.at")}
@@ -221,6 +227,8 @@ def to_document(case: Case) -> dict[str, Any]:
             jd: dict[str, Any] = {"at": _utc(j.at, f"journal[{n}].at"), "action": j.action}
             if j.detail:
                 jd["detail"] = j.detail
+            if j.entries:
+                jd["entries"] = list(j.entries)
             journal.append(jd)
         doc["journal"] = journal
     return doc
@@ -275,6 +283,7 @@ _EVIDENCE_TEXT = (
     "url_original",
     "platform",
     "post_id",
+    "comment_id",
     "account_handle",
     "account_id",
     "content",
@@ -285,6 +294,7 @@ _EVIDENCE_KEYS = frozenset(
         "id",
         "posted_at",
         "posted_at_source",
+        "posted_at_approximate",
         "observed_at",
         "categories",
         "added_at",
@@ -303,6 +313,7 @@ _TOP_KEYS = frozenset(
         "concerns",
         "platforms",
         "current_step",
+        "last_evidence_number",
         "steps",
         "evidence",
         "journal",
@@ -312,7 +323,7 @@ _ATTACHMENT_KEYS = frozenset(
     ("path", "sha256", "bytes", "original_name", "added_at", "taken_at", "taken_at_source")
 )
 _REPORT_KEYS = frozenset(("place", "date", "reference"))
-_JOURNAL_KEYS = frozenset(("at", "action", "detail"))
+_JOURNAL_KEYS = frozenset(("at", "action", "detail", "entries"))
 _STEP_KEYS = frozenset(("status", "at"))
 _HEX = frozenset("0123456789abcdef")
 _CATEGORY_SET = frozenset(CATEGORIES)
@@ -402,7 +413,40 @@ def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1}
+def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 keeps the highest entry number ever given (``last_evidence_number``).
+
+    Schema 1 re-derived it from the entries and the journal's free text, which an
+    undone bulk add (``E0001-E0003 (undo)``) defeated: an ID could be given twice.
+    The migration reads every ID the old journal names, so none is given again.
+    """
+    if "last_evidence_number" not in doc:
+        doc["last_evidence_number"] = _legacy_highest(doc)
+    doc["schema"] = 2
+    return doc
+
+
+def _legacy_highest(doc: dict[str, Any]) -> int:
+    evidence = doc.get("evidence")
+    journal = doc.get("journal")
+    highest = 0
+    if isinstance(evidence, list):
+        for raw in evidence:
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                highest = max(highest, evidence_number(raw["id"]))
+    if isinstance(journal, list):
+        lines = [
+            JournalEntry(at=datetime.now(UTC), action=raw["action"], detail=raw["detail"])
+            for raw in journal
+            if isinstance(raw, dict)
+            and isinstance(raw.get("action"), str)
+            and isinstance(raw.get("detail"), str)
+        ]
+        highest = max(highest, legacy_highest_evidence_number((), lines))
+    return highest
+
+
+MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 """Schema N -> N+1 steps, applied in order to the raw TOML document."""
 
 
@@ -483,6 +527,12 @@ class _Decoder:
             fields["concerns"] = self.text(doc["concerns"], "concerns")
         if "current_step" in doc:
             fields["current_step"] = self.text(doc["current_step"], "current_step")
+        if "last_evidence_number" in doc:
+            number = doc["last_evidence_number"]
+            if type(number) is not int or not 0 <= number < 10**9:
+                self.problem("last_evidence_number", "store.bad_counter")
+            else:
+                fields["last_evidence_number"] = number
         if "platforms" in doc:
             fields["platforms"] = self.texts(doc["platforms"], "platforms")
         if "steps" in doc:
@@ -533,8 +583,11 @@ class _Decoder:
             at = self.time(raw.get("at"), where + ".at")
             action = self.text(raw.get("action", ""), where + ".action")
             detail = self.text(raw.get("detail", ""), where + ".detail")
-            if at is not None and action is not None and detail is not None:
-                out.append(JournalEntry(at=at, action=action, detail=detail))
+            entries = self.texts(raw.get("entries", []), where + ".entries")
+            if at is not None and action is not None and detail is not None and entries is not None:
+                out.append(
+                    JournalEntry(at=at, action=action, detail=detail, entries=tuple(entries))
+                )
         return out
 
     def evidence_list(self, value: Any, default_added: datetime | None) -> list[Evidence] | None:
@@ -601,6 +654,14 @@ class _Decoder:
                     where + ".posted_at_source",
                     "store.bad_choice",
                     choices=", ".join(s for s in TIME_SOURCES if s),
+                )
+        approximate = raw.get("posted_at_approximate")
+        if approximate is not None:
+            if type(approximate) is bool:
+                fields["posted_at_approximate"] = approximate
+            else:
+                self.problem(
+                    where + ".posted_at_approximate", "store.bad_choice", choices="true, false"
                 )
         categories = raw.get("categories")
         if categories is not None:
@@ -1288,6 +1349,30 @@ def encode(case: Case, evidence_folder: str | None = None) -> bytes:
         if back != case:
             raise SaveError(t("store.save_roundtrip"))
         return data
+
+
+def entry_problems(entry: Evidence, evidence_folder: str | None = None) -> list[Problem]:
+    """What would keep a case holding ``entry`` from being saved (empty: nothing).
+
+    The same checks as a save's read-back, for one entry: the case session runs it
+    before a change is accepted, so a bad value is refused with a sentence at once
+    instead of failing a save later.
+    """
+    try:
+        text = tomli_w.dumps({"evidence": [_evidence_dict(entry, "evidence")]})
+        text.encode("utf-8")
+        raw = tomllib.loads(text)["evidence"][0]
+    except SaveError as exc:
+        return [Problem("evidence", str(exc))]
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return [Problem("evidence", t("store.save_unencodable"))]
+    decoder = _Decoder(evidence_folder)
+    back = decoder.evidence(raw, "evidence", set(), None)
+    if decoder.problems:
+        return decoder.problems
+    if back != entry:
+        return [Problem("evidence", t("store.save_roundtrip"))]
+    return []
 
 
 def _first_lines(error: CaseError) -> str:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui import __version__
+from tui.core.accounts import entry_account_key
 from tui.core.case import Attachment, Case, Evidence
 from tui.core.i18n import t
 from tui.core.platforms import platform_name as _platform_name
@@ -278,10 +279,8 @@ class Dossier:
         """Accounts in the selection, most messages first (account ID, else handle)."""
         found: dict[str, Account] = {}
         for entry in self.entries:
-            handle = entry.account_handle.lstrip("@")
-            key = f"{entry.platform}|id:{entry.account_id}" if entry.account_id else ""
-            if not key:
-                key = f"{entry.platform}|handle:{handle.casefold()}" if handle else ""
+            handle = entry.account_handle.strip().lstrip("@")
+            key = entry_account_key(entry)  # the one rule the accounts view uses too
             if not key:
                 continue
             account = found.get(key)
@@ -348,7 +347,9 @@ def make_dossier(
 def entry_time_line(dossier: Dossier, entry: Evidence) -> str:
     """The entry's publication time with its source, or its observation time."""
     if entry.posted_at is not None:
-        return dossier.time(entry.posted_at)
+        when = dossier.time(entry.posted_at)
+        # TikTok and Threads IDs are made a little before publication: say so.
+        return dossier.tr("export.approximate", when=when) if entry.posted_at_approximate else when
     if entry.observed_at is not None:
         return dossier.tr("export.seen_at", when=dossier.time(entry.observed_at))
     return dossier.tr("export.no_time")

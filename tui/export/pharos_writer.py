@@ -14,6 +14,7 @@ the repetition, and whether several accounts acted (a "raid").
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from tui.core.case import Evidence
 from tui.export.common import (
@@ -43,7 +44,7 @@ def _line(text: str, limit: int = 2000) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def pharos_category(dossier: Dossier, categories: list[str]) -> str:
+def pharos_category(dossier: Dossier, categories: Sequence[str]) -> str:
     """The PHAROS category to choose for an entry, in the form's own words."""
     keys = unique(PHAROS_CATEGORIES[c] for c in categories if c in PHAROS_CATEGORIES)
     if not keys:

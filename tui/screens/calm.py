@@ -4,8 +4,8 @@ A welcome page ("You are not alone", the emergency numbers), then the steps of
 the method one by one, then a calm closing page.  ``enter`` marks a step done and
 goes on, ``s`` skips it, ``left`` / ``right`` move without marking.  Each step's
 state (done / skipped, with the time) and the step to resume at are written into
-the case at once through ``app.case_changed``, so a person who stops halfway on
-one machine picks up on another where they left off.
+the case at once through the case session (``set_step``, ``show_step``), so a
+person who stops halfway on one machine picks up on another where they left off.
 
 The words come from :mod:`tui.core.content` (data files per language); this
 module only lays them out.  Text from the case (its title, the platform ids of a
@@ -27,16 +27,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.core.case import Case, StepProgress, StepStatus, now
+from tui.core.case import Case, StepStatus
 from tui.core.content import FINISHED, CalmContent, ContentError, Step, load_calm
 from tui.core.i18n import t
 from tui.core.text import one_line
+from tui.shell import shell
 from tui.widgets.status import KeysFooter, StatusLine
 
 if TYPE_CHECKING:
     from textual.widgets import SelectionList
 
-    from tui.app import AbriApp
+    from tui.shell import Shell
     from tui.widgets.platform_list import PlatformList
 
 WELCOME = ""
@@ -109,9 +110,9 @@ class CalmScreen(Screen[None]):
     # --- access to the app ----------------------------------------------------------
 
     @property
-    def abri(self) -> AbriApp:
+    def abri(self) -> Shell:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return shell(self.app)
 
     @property
     def lang(self) -> str:
@@ -409,11 +410,20 @@ class CalmScreen(Screen[None]):
             return self._at == FINISHED or (step is not None and step.kind == "complaint")
         return True
 
-    def _go(self, position: str, action: str, detail: str) -> None:
-        """Move to ``position``, record it in the case (saved at once), redraw."""
+    def _go(self, position: str, status: StepStatus | None = None, step_id: str = "") -> None:
+        """Move to ``position``, record it in the case (saved at once), redraw.
+
+        ``status``: what the person did with ``step_id`` before moving on.  A
+        read-only case (a newer format, a backup not kept yet) is not written: the
+        steps still show.
+        """
         self._at = position
-        self.case().current_step = position
-        self.abri.case_changed(action, detail)
+        session = self.abri.session
+        if session is not None and not session.read_only:
+            if status is not None:
+                session.set_step(step_id, status, then=position)
+            else:
+                session.show_step(position)
         self.show()
 
     def _following(self) -> str:
@@ -427,14 +437,11 @@ class CalmScreen(Screen[None]):
         step_id = self._at
         if step_id in (WELCOME, FINISHED):
             return
-        case = self.case()
-        # A new dict, not an in-place edit: a snapshot being saved keeps its own.
-        case.steps = {**case.steps, step_id: StepProgress(status=status, at=now())}
-        self._go(self._following(), f"step-{status}", step_id)
+        self._go(self._following(), status, step_id)
 
     def action_begin(self) -> None:
         """From the welcome page to the first step."""
-        self._go(self._following(), "step-shown", self._following())
+        self._go(self._following())
 
     def action_step_done(self) -> None:
         """This step is done: record it with the time, go to the next one."""
@@ -446,8 +453,7 @@ class CalmScreen(Screen[None]):
 
     def action_step_next(self) -> None:
         """Look at the next step without marking this one."""
-        following = self._following()
-        self._go(following, "step-shown", following)
+        self._go(self._following())
 
     def action_step_previous(self) -> None:
         """Back to the previous step (or to the welcome page)."""
@@ -458,7 +464,7 @@ class CalmScreen(Screen[None]):
             previous = ids[ids.index(self._at) - 1]
         else:
             previous = WELCOME
-        self._go(previous, "step-shown", previous)
+        self._go(previous)
 
     def action_open_evidence(self) -> None:
         """Open the evidence table (from the "keep the evidence" step)."""
@@ -481,14 +487,11 @@ class CalmScreen(Screen[None]):
             for option in (widget.get_option_at_index(i) for i in range(widget.option_count))
             if option.value in selected
         ]
-        case = self.case()
-        if chosen == case.platforms:
+        session = self.abri.session
+        if session is None or chosen == session.case.platforms or session.read_only:
             return
-        case.platforms = chosen
+        session.set_platforms(chosen)
         self._platform_options = (self.lang, *_unique(chosen))
-        self.abri.case_changed(
-            "platforms-chosen", ",".join(one_line(p, NAME_LIMIT) for p in chosen)
-        )
         self._show_progress()
 
 

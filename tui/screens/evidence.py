@@ -13,9 +13,10 @@ What a helper does here, while the victim dictates:
 * ``b`` adds many URLs at once (one entry per line, duplicates reported and skipped),
   ``f`` adds one entry per screenshot of a folder, ``c`` shows the accounts view.
 
-Every change replaces :class:`~tui.core.case.Evidence` objects in ``app.case`` (never
-mutates them) and goes through ``app.case_changed(action, detail)``, which journals
-it and saves it atomically off the event loop.
+Every change is a call to the case session (:mod:`tui.core.session`): it validates,
+journals, keeps what undo needs and tells the app, which saves atomically off the
+event loop.  Copying screenshots (a whole folder of them) runs in a worker thread
+behind a progress dialog that ``escape`` stops; nothing is left behind when it does.
 
 The table is virtual (:class:`~tui.widgets.evidence_table.EvidenceTable`): it only
 renders the visible rows, so 50,000 entries scroll as smoothly as 50.
@@ -23,12 +24,10 @@ renders the visible rows, so 50,000 entries scroll as smoothly as 50.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -36,7 +35,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.core.case import Case, Evidence
-from tui.core.platforms import PLATFORMS, UrlError, parse_url
+from tui.core.platforms import PLATFORMS
+from tui.core.session import ChangeReport, StageReport
 from tui.core.text import one_line, visible
 from tui.core.timeparse import format_datetime
 from tui.screens.evidence_dialogs import (
@@ -44,8 +44,10 @@ from tui.screens.evidence_dialogs import (
     ConfirmDialog,
     FilePicker,
     MessageDialog,
+    ProgressDialog,
 )
 from tui.screens.evidence_form import EvidenceForm, FormResult
+from tui.shell import shell
 from tui.widgets.evidence_rows import (
     SORT_KEYS,
     EvidenceRows,
@@ -56,64 +58,13 @@ from tui.widgets.evidence_table import EvidenceTable, VirtualTable
 from tui.widgets.status import KeysFooter, StatusLine
 
 if TYPE_CHECKING:
-    from tui.app import AbriApp
-
-UNDO_LEVELS = 100
-"""How many changes ``ctrl+z`` can take back."""
+    from tui.shell import Shell
 
 WARM_SLICE = 500
 """Entries whose search text is prepared per slice (a few milliseconds each)."""
 
 CONTENT_PREVIEW = 600
 """Characters of a message shown in the detail pane (the export has all of it)."""
-
-
-@dataclass
-class UndoStep:
-    """How to take one change back: each entry ID with its state before the change.
-
-    ``before[id] is None`` means the entry did not exist (it was added); otherwise
-    the old entry object and its old position in ``case.evidence``.
-    """
-
-    kind: str
-    """``added`` | ``edited`` | ``deleted``."""
-    before: dict[str, tuple[int, Evidence] | None] = field(default_factory=dict)
-
-
-def normalised_url(url: str) -> str:
-    """The key two URLs of the same post share (tracking removed, canonical host)."""
-    text = url.strip()
-    if not text:
-        return ""
-    try:
-        return parse_url(text, lang="en").url.rstrip("/").lower()
-    except UrlError:
-        return text.rstrip("/").lower()
-
-
-def new_entry_from_url(entry_id: str, text: str, lang: str) -> Evidence:
-    """An entry for one pasted URL, with what the URL says (raises UrlError)."""
-    info = parse_url(text, lang=lang)
-    return Evidence(
-        id=entry_id,
-        url=info.url,
-        url_original=info.url_original,
-        platform=info.platform,
-        post_id=info.post_id,
-        account_handle=info.handle,
-        account_id=info.account_id,
-        posted_at=info.posted_at,
-        posted_at_source="post-id" if info.posted_at is not None else "",
-    )
-
-
-def new_ids(case: Case) -> Iterator[str]:
-    """Fresh entry IDs for a batch: ``case.next_evidence_id()``, then the following ones."""
-    number = int(case.next_evidence_id()[1:])
-    while True:
-        yield f"E{number:04d}"
-        number += 1
 
 
 class EvidenceScreen(Screen[None]):
@@ -128,6 +79,7 @@ class EvidenceScreen(Screen[None]):
         Binding("enter", "edit", "evidence.key.edit", id="evidence-edit"),
         Binding("delete", "delete", "evidence.key.delete", id="evidence-delete"),
         Binding("ctrl+z", "undo", "evidence.key.undo", id="evidence-undo"),
+        Binding("ctrl+y", "redo", "evidence.key.redo", id="evidence-redo", show=False),
         Binding("slash", "filter", "evidence.key.filter", id="evidence-filter"),
         Binding("s", "sort", "evidence.key.sort", id="evidence-sort", show=False),
         Binding("v", "reveal", "evidence.key.reveal", id="evidence-reveal"),
@@ -140,7 +92,6 @@ class EvidenceScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="evidence-screen")
-        self.undo_stack: list[UndoStep] = []
         self._key_state: tuple[bool, bool, bool] | None = None
         self._shown_token: tuple[object, ...] | None = None
         self._warmed = 0
@@ -151,9 +102,9 @@ class EvidenceScreen(Screen[None]):
     # -- access to the app -----------------------------------------------------------
 
     @property
-    def abri(self) -> AbriApp:
+    def abri(self) -> Shell:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return shell(self.app)
 
     @property
     def case(self) -> Case:
@@ -204,7 +155,7 @@ class EvidenceScreen(Screen[None]):
 
     def _warm_search(self) -> None:
         """Prepare every entry's search text in small slices between keystrokes."""
-        if self.abri.casefile is None:
+        if self.abri.session is None:
             return
         entries = self.case.evidence
         self._warmed = self.rows.warm(entries, self._warmed, WARM_SLICE)
@@ -233,12 +184,11 @@ class EvidenceScreen(Screen[None]):
     def _token(self) -> tuple[object, ...]:
         """Changes whenever what the table shows may have changed.
 
-        Every change to the case goes through ``app.case_changed``, which adds a
-        journal line, so the journal's length is a cheap "version" of the case.
+        Every change goes through the session, whose ``version`` grows with each one.
         """
-        case = self.case
+        session = self.abri.open_session
         rows = self.rows
-        return (id(case), len(case.journal), len(case.evidence), rows.filter, rows.sort, self.lang)
+        return (id(session), session.version, rows.filter, rows.sort, self.lang)
 
     def reload(self, select: str | None = None) -> None:
         """Rebuild the shown rows from the case, keep (or move) the cursor, repaint.
@@ -246,7 +196,7 @@ class EvidenceScreen(Screen[None]):
         Cheap when nothing changed (a dialog closed): the rows are rebuilt only when
         the case, the filter, the order or the language changed.
         """
-        if self.abri.casefile is None:
+        if self.abri.session is None:
             return
         table = self.table
         token = self._token()
@@ -261,8 +211,8 @@ class EvidenceScreen(Screen[None]):
             entry = table.current()
             current = entry.id if entry is not None else None
         self.rows.lang = self.lang
-        case = self.case
-        self.rows.rebuild(case.evidence, version=(id(case), len(case.journal), len(case.evidence)))
+        session = self.abri.open_session
+        self.rows.rebuild(session.case.evidence, version=(id(session), session.version))
         self._shown_token = token
         index = self.rows.index_of(current) if current else None
         table.rows_changed(keep_cursor=index)
@@ -272,7 +222,8 @@ class EvidenceScreen(Screen[None]):
 
     def _refresh_keys(self) -> None:
         """Refresh the footer only when a key's availability changed (it recomposes)."""
-        state = (self.table.current() is not None, bool(self.undo_stack), bool(self.rows.filter))
+        session = self.abri.open_session
+        state = (self.table.current() is not None, session.can_undo, bool(self.rows.filter))
         if state != self._key_state:
             self._key_state = state
             self.refresh_bindings()
@@ -346,97 +297,51 @@ class EvidenceScreen(Screen[None]):
         if action in ("edit", "delete", "reveal"):
             return self.table.current() is not None
         if action == "undo":
-            return bool(self.undo_stack) or None
+            return self.abri.open_session.can_undo or None
+        if action == "redo":
+            return self.abri.open_session.can_redo or None
         if action == "clear_filter":
             return bool(self.rows.filter)
         return True
 
     # -- changing the case -------------------------------------------------------------
 
-    def _position(self, entry_id: str) -> int | None:
-        for index, entry in enumerate(self.case.evidence):
-            if entry.id == entry_id:
-                return index
-        return None
-
-    def _remember(self, step: UndoStep) -> None:
-        self.undo_stack.append(step)
-        del self.undo_stack[:-UNDO_LEVELS]
-
-    def add_entries(
-        self, entries: list[Evidence], detail: str = "", *, appended: bool = False
-    ) -> None:
-        """Append new entries as one change (one undo step, one journal line).
-
-        ``appended``: the caller already put them in ``case.evidence`` (a folder import
-        does, so that the same image twice is recognised by its hash).
-        """
-        if not entries:
-            return
-        if not appended:
-            self.case.evidence.extend(entries)
-        self._remember(UndoStep("added", {e.id: None for e in entries}))
-        if not detail:
-            detail = entries[0].id if len(entries) == 1 else f"{entries[0].id}-{entries[-1].id}"
-        self.abri.case_changed("evidence-added", detail)
-        self.reload(select=entries[-1].id)
-
-    def replace_entry(self, entry: Evidence) -> None:
-        """Store an edited entry in place of the one with the same ID."""
-        index = self._position(entry.id)
-        if index is None:
-            self.add_entries([entry])
-            return
-        old = self.case.evidence[index]
-        self.case.evidence[index] = entry
-        self._remember(UndoStep("edited", {entry.id: (index, old)}))
-        self.abri.case_changed("evidence-edited", entry.id)
-        self.reload(select=entry.id)
+    def applied(self, report: ChangeReport) -> None:
+        """Show what a change did: the table, the cursor on the entry, its notes."""
+        select = report.added[-1] if report.added else (report.changed or (None,))[-1]
+        self.reload(select=select)
+        for note in report.notes[:3]:
+            self.notify(one_line(note, 300), markup=False, timeout=6)
 
     def delete_entry(self, entry_id: str) -> None:
         """Remove one entry (its screenshots stay in the evidence folder: undo brings it back)."""
-        index = self._position(entry_id)
-        if index is None:
-            return
-        old = self.case.evidence.pop(index)
-        self._remember(UndoStep("deleted", {entry_id: (index, old)}))
-        self.abri.case_changed("evidence-deleted", entry_id)
-        self.reload()
+        self.applied(self.abri.open_session.delete_entries([entry_id]))
 
     def action_undo(self) -> None:
         """Take the last change back (add, edit, delete, bulk add), one level per press."""
-        if not self.undo_stack:
+        session = self.abri.open_session
+        if not session.can_undo:
             self.notify(self.tr("evidence.undo.nothing"), markup=False, timeout=3)
             return
-        step = self.undo_stack.pop()
-        evidence = self.case.evidence
-        select = None
-        if step.kind == "added":
-            gone = set(step.before)
-            evidence[:] = [e for e in evidence if e.id not in gone]
-            ids = sorted(gone)
-            detail = ids[0] if len(ids) == 1 else f"{ids[0]}-{ids[-1]}"
-            self.abri.case_changed("evidence-deleted", f"{detail} (undo)")
-        elif step.kind == "edited":
-            for entry_id, before in step.before.items():
-                index = self._position(entry_id)
-                if before is not None and index is not None:
-                    evidence[index] = before[1]
-                    select = entry_id
-            self.abri.case_changed("evidence-edited", f"{select} (undo)")
-        else:
-            for entry_id, before in step.before.items():
-                if before is not None and self._position(entry_id) is None:
-                    evidence.insert(min(before[0], len(evidence)), before[1])
-                    select = entry_id
-            self.abri.case_changed("evidence-restored", str(select))
-        self.notify(self.tr(f"evidence.undo.{step.kind}"), markup=False, timeout=3)
-        self.reload(select=select)
+        if self._read_only():
+            return
+        report = session.undo()
+        self.notify(self.tr("evidence.undo.done", entries=_ids(report)), markup=False, timeout=3)
+        self.applied(report)
+
+    def action_redo(self) -> None:
+        """Do again what ``ctrl+z`` took back."""
+        session = self.abri.open_session
+        if not session.can_redo or self._read_only():
+            return
+        report = session.redo()
+        self.notify(self.tr("evidence.redo.done", entries=_ids(report)), markup=False, timeout=3)
+        self.applied(report)
 
     # -- actions ------------------------------------------------------------------------
 
     def _read_only(self) -> bool:
-        reason = getattr(self.abri.casefile, "read_only", None)
+        reason = self.abri.read_only
         if reason:
             self.notify(
                 one_line(self.tr("evidence.read-only", reason=str(reason)), 300),
@@ -450,7 +355,7 @@ class EvidenceScreen(Screen[None]):
         """Open the form for a new entry (cursor in the URL field)."""
         if self._read_only():
             return
-        entry = Evidence(id=self.case.next_evidence_id())
+        entry = Evidence(id=self.abri.open_session.new_id())
         self._open_form(entry, is_new=True)
 
     def action_edit(self) -> None:
@@ -470,19 +375,15 @@ class EvidenceScreen(Screen[None]):
             self.drafts[draft_key] = values
 
         def done(result: FormResult | None) -> None:
-            if result is None:
-                return
-            if is_new:
-                self.add_entries([result.entry])
-            else:
-                self.replace_entry(result.entry)
+            if result is not None:
+                self.applied(result.report)
 
         form = EvidenceForm(
             entry,
             is_new=is_new,
             timezone=self.case.timezone,
             lang=self.lang,
-            casefile=self.abri.casefile,
+            session=self.abri.open_session,
             draft=draft,
             keep_draft=keep,
         )
@@ -583,62 +484,30 @@ class EvidenceScreen(Screen[None]):
 
         self.app.push_screen(BulkAddDialog(lang=self.lang), pasted)
 
-    def bulk_add(self, text: str) -> list[Evidence]:
+    def bulk_add(self, text: str) -> ChangeReport:
         """Add one entry per URL line of ``text``; report duplicates and unreadable lines."""
-        known: dict[str, str] = {}
-        for entry in self.case.evidence:
-            for url in (entry.url, entry.url_original):
-                key = normalised_url(url)
-                if key:
-                    known.setdefault(key, entry.id)
-        added: list[Evidence] = []
-        ids = new_ids(self.case)
-        next_id = next(ids)
-        duplicates: list[str] = []
-        problems: list[str] = []
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            shown = one_line(line, 80)
-            try:
-                entry = new_entry_from_url(next_id, line, self.lang)
-            except UrlError as error:
-                problems.append(
-                    self.tr("evidence.bulk.bad", line=number, url=shown, error=str(error))
-                )
-                continue
-            key = normalised_url(entry.url)
-            if key in known:
-                duplicates.append(
-                    self.tr("evidence.bulk.duplicate", line=number, url=shown, id=known[key])
-                )
-                continue
-            known[key] = entry.id
-            added.append(entry)
-            next_id = next(ids)
-        self.add_entries(added, detail=self._bulk_detail(added))
-        report = [self.tr("evidence.bulk.added", count=len(added))]
-        if duplicates:
-            report.append(self.tr("evidence.bulk.duplicates", count=len(duplicates)))
-            report.extend(duplicates)
-        if problems:
-            report.append(self.tr("evidence.bulk.problems", count=len(problems)))
-            report.extend(problems)
-        if duplicates or problems:
+        report = self.abri.open_session.import_urls(text, skip_comments=False)
+        self.applied(report)
+        self._tell(report, "evidence.bulk")
+        return report
+
+    def _tell(self, report: ChangeReport, area: str) -> None:
+        """Sum a batch up: a short notice, or a dialog listing what was skipped and why."""
+        lines = [self.tr(f"{area}.added", count=len(report.added))]
+        if report.duplicates:
+            lines.append(self.tr("evidence.batch.duplicates", count=len(report.duplicates)))
+            lines.extend(f"{item.item} — {item.reason}" for item in report.duplicates)
+        if report.refused:
+            lines.append(self.tr("evidence.batch.refused", count=len(report.refused)))
+            lines.extend(f"{item.item} — {item.reason}" for item in report.refused)
+        if report.notes:
+            lines.extend(report.notes)
+        if report.duplicates or report.refused or len(report.notes) > 3:
             self.app.push_screen(
-                MessageDialog(self.tr("evidence.bulk.report"), "\n".join(report), lang=self.lang)
+                MessageDialog(self.tr(f"{area}.report"), "\n".join(lines), lang=self.lang)
             )
         else:
-            self.notify(report[0], markup=False, timeout=4)
-        return added
-
-    def _bulk_detail(self, added: list[Evidence]) -> str:
-        if not added:
-            return ""
-        if len(added) == 1:
-            return added[0].id
-        return f"{added[0].id}-{added[-1].id} ({len(added)})"
+            self.notify(lines[0], markup=False, timeout=4)
 
     # -- a folder of screenshots ---------------------------------------------------------
 
@@ -653,52 +522,38 @@ class EvidenceScreen(Screen[None]):
 
         self.app.push_screen(FilePicker(Path.cwd(), folder=True, lang=self.lang), picked)
 
-    def import_folder(self, folder: Path) -> list[Evidence]:
-        """Add one entry per image of ``folder`` (time from the image when it says)."""
-        from tui.core.attachments import AttachError, attach_file, image_files
+    def import_folder(self, folder: Path) -> None:
+        """Copy every image of ``folder`` in a worker (progress, ``escape`` stops), then add
+        one entry per image (its time from the image when it says)."""
+        dialog = ProgressDialog(self.tr("evidence.folder.copying"), lang=self.lang)
+        self.app.push_screen(dialog)
+        self._stage_folder(folder, dialog)
 
-        casefile = self.abri.casefile
-        added: list[Evidence] = []
-        problems: list[str] = []
-        ids = new_ids(self.case)
-        next_id = next(ids)
+    @work(thread=True, exclusive=True, group="evidence-folder", exit_on_error=False)
+    def _stage_folder(self, folder: Path, dialog: ProgressDialog) -> None:
+        session = self.abri.open_session
+        stage = session.stage_folder(
+            folder, progress=dialog.progress_from_thread, cancelled=dialog.stop.is_set
+        )
+        self.app.call_from_thread(self._folder_staged, stage, dialog)
+
+    def _folder_staged(self, stage: StageReport, dialog: ProgressDialog) -> None:
+        if dialog.is_attached:
+            dialog.dismiss(None)
+        if stage.cancelled:
+            self.notify(self.tr("evidence.folder.cancelled"), markup=False, timeout=5)
+            return
         try:
-            images = image_files(folder)
-        except AttachError as error:
+            report = self.abri.open_session.add_images(stage)
+        except Exception as error:  # ReadOnlyError: the case became read-only meanwhile
             self.notify(one_line(str(error), 300), markup=False, severity="warning")
-            return []
-        for path in images:
-            entry = Evidence(id=next_id)
-            try:
-                result = attach_file(casefile, entry, path)
-            except (AttachError, OSError) as error:
-                problems.append(f"{one_line(path.name, 80)}: {error}")
-                continue
-            if result.reused:
-                # Same content as a file already in the case: nothing copied, no new entry.
-                problems.append(self.tr("evidence.folder.duplicate", name=one_line(path.name, 80)))
-                continue
-            attachment = result.attachment
-            next_id = next(ids)
-            entry = replace(
-                entry,
-                attachments=[attachment],
-                posted_at=attachment.taken_at,
-                posted_at_source=attachment.taken_at_source if attachment.taken_at else "",
-            )
-            # In the case at once, so the next image with the same content is recognised.
-            self.case.evidence.append(entry)
-            added.append(entry)
-        self.add_entries(added, detail=self._bulk_detail(added), appended=True)
-        summary = self.tr("evidence.folder.added", count=len(added))
-        if problems:
-            self.app.push_screen(
-                MessageDialog(
-                    self.tr("evidence.folder.report"),
-                    "\n".join([summary, *problems]),
-                    lang=self.lang,
-                )
-            )
-        else:
-            self.notify(summary, markup=False, timeout=4)
-        return added
+            return
+        self.applied(report)
+        self._tell(report, "evidence.folder")
+
+
+def _ids(report: ChangeReport) -> str:
+    entries = report.entries
+    if not entries:
+        return ""
+    return entries[0] if len(entries) == 1 else f"{entries[0]}–{entries[-1]}"

@@ -106,7 +106,7 @@ class AccountsScreen(ModalScreen[str | None]):
         if account.account_id:
             self.dismiss(account.account_id)
         else:
-            self.dismiss(account.key)
+            self.dismiss(account.label)
 
     def action_back(self) -> None:
         """Back to the table, unchanged."""

@@ -8,7 +8,9 @@ passed as :class:`~textual.content.Content` (never parsed as markup) after
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import DirectoryTree, Footer, Input, Static, TextArea
+from textual.widgets import DirectoryTree, Footer, Input, ProgressBar, Static, TextArea
 
 from tui.core.i18n import t
 from tui.core.text import one_line, visible
@@ -119,6 +121,46 @@ class MessageDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ProgressDialog(ModalScreen[None]):
+    """Work running in a worker thread (copying a folder of screenshots): a bar, and
+    ``escape`` to stop it.  The worker reads :attr:`stop` and reports with
+    :meth:`progress_from_thread`; the caller dismisses the dialog when it is done."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "stop", "stop", id="progress-stop", priority=True),
+    ]
+
+    def __init__(self, title: str, *, lang: str) -> None:
+        super().__init__(classes="evidence-dialog")
+        self.title_text = title
+        self.lang = lang
+        self.stop = threading.Event()
+        """Set when the person asked to stop (the worker checks it between chunks)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(plain(self.title_text), classes="dialog-question")
+            yield ProgressBar(total=None, show_eta=False, id="progress-bar")
+            yield Static("", id="progress-count", classes="dialog-detail")
+            yield Static(plain(t("evidence.progress.keys", self.lang)), classes="dialog-keys")
+
+    def progress_from_thread(self, done: int, total: int) -> None:
+        """Called from the worker thread: show ``done`` of ``total``."""
+        # RuntimeError: the app is closing; nobody is left to show it to.
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(self._show, done, total)
+
+    def _show(self, done: int, total: int) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#progress-bar", ProgressBar).update(total=max(total, 1), progress=done)
+        count = t("evidence.progress.count", self.lang, done=done, total=total)
+        self.query_one("#progress-count", Static).update(plain(count))
+
+    def action_stop(self) -> None:
+        self.stop.set()
 
 
 class BulkAddDialog(ModalScreen[str | None]):

@@ -7,17 +7,20 @@ person may overwrite, and then it is recorded as typed.  ``tab`` walks through t
 fields, ``ctrl+s`` saves, ``escape`` asks before throwing typed data away.
 
 Invalid input (a bad URL, an impossible date, a non-numeric X account ID, an
-unreadable screenshot path) gets one sentence under its field and the form stays
-open with everything typed.  Screenshots are copied into the case's evidence
-folder only when the entry is saved (:func:`tui.core.attachments.attach`).
+unreadable screenshot path, a post already in the case) gets one sentence under its
+field and the form stays open with everything typed.
 
-The form returns a :class:`FormResult` (or None when cancelled); it never saves
-the case itself: the evidence screen applies the change through the app.
+Saving hands the entry to the case session (:mod:`tui.core.session`), which
+validates, journals and saves it; screenshots are first copied into the staging
+folder in a worker thread (``escape`` stops the copy; nothing is left behind), so
+the screen never freezes on a large file.  The form closes with a
+:class:`FormResult` only once the session has accepted the entry.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,14 +28,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
-from tui.core.case import CATEGORIES, Attachment, Evidence, Report
+from tui.core.case import CATEGORIES, Evidence, Report
 from tui.core.i18n import t
 from tui.core.platforms import PLATFORMS, PostInfo, UrlError, check_account_id, parse_url
 from tui.core.text import one_line, visible
@@ -43,7 +46,7 @@ from tui.widgets.status import KeysFooter
 from tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
-    from tui.core.store import CaseFile
+    from tui.core.session import CaseSession, ChangeReport, StageReport
 
 FAT_LIMIT = 4 * 1024**3 - 1
 """Largest file a FAT32 stick can hold."""
@@ -54,9 +57,9 @@ FORM_REPORT_PLACES: tuple[str, ...] = ("platform", "pharos", "police")
 
 @dataclass
 class FormResult:
-    """What the form produced: the entry to store (with its new attachments)."""
+    """What saving the form did: the session's report (the entry is in the case)."""
 
-    entry: Evidence
+    report: ChangeReport
 
 
 def check_file(path: Path, lang: str) -> str | None:
@@ -76,26 +79,11 @@ def check_file(path: Path, lang: str) -> str | None:
     return None
 
 
-def attach_files(casefile: CaseFile, entry: Evidence, paths: list[Path]) -> Evidence:
-    """``entry`` with ``paths`` copied into the evidence folder and listed as attachments.
-
-    Raises :class:`tui.core.attachments.AttachError` for a file that cannot be
-    attached; files already copied stay in the evidence folder (harmless, and
-    reused by hash next time).
-    """
-    from tui.core.attachments import attach
-
-    attachments: list[Attachment] = list(entry.attachments)
-    for path in paths:
-        draft = replace(entry, attachments=list(attachments))
-        attachment = attach(casefile, draft, path)
-        if all(a.path != attachment.path for a in attachments):
-            attachments.append(attachment)
-    return replace(entry, attachments=attachments)
-
-
 class EvidenceForm(ModalScreen[FormResult | None]):
     """Add or edit one entry (see the module docstring for the keys)."""
+
+    AUTO_FOCUS = "#url"
+    """The form opens with the cursor in the URL field (keys typed ahead go there)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "evidence.key.save", priority=True, id="evidence-form-save"),
@@ -110,7 +98,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         is_new: bool,
         timezone: str,
         lang: str,
-        casefile: CaseFile | None,
+        session: CaseSession | None,
         draft: dict[str, Any] | None = None,
         keep_draft: Callable[[Evidence, dict[str, Any]], None] | None = None,
     ) -> None:
@@ -125,7 +113,9 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         self.is_new = is_new
         self.tz = timezone
         self.lang = lang
-        self.casefile = casefile
+        self.session = session
+        self._copying: threading.Event | None = None
+        """Set while screenshots are being copied in (``escape`` stops the copy)."""
         self.pending: list[Path] = []
         """Screenshots chosen in this form, copied in when it is saved."""
         self._info: PostInfo | None = None
@@ -597,31 +587,82 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             posted_at=posted_at,
             posted_at_source=source if posted_at is not None else "",  # type: ignore[arg-type]
             content=self._typed("content", strip=False),
-            categories=[c for c in CATEGORIES if c in categories]
-            + [c for c in categories if c not in CATEGORIES],
+            categories=tuple(
+                [c for c in CATEGORIES if c in categories]
+                + [c for c in categories if c not in CATEGORIES]
+            ),
             notes=self._typed("notes", strip=False),
-            reports=reports,
-            attachments=list(entry.attachments),
+            reports=tuple(reports),
+            attachments=entry.attachments,
         )
 
     def action_save(self) -> None:
-        """Check every field; save (and copy screenshots in) or point at the problem."""
+        """Check every field; hand the entry to the session, or point at the problem.
+
+        Screenshots are copied in a worker first; the form stays open (everything
+        typed kept) until the session has accepted the entry.
+        """
+        if self._copying is not None:
+            return
         entry = self.build()
         if entry is None:
             return
+        if self.session is None:
+            self._fail("shot-note", self._tr("evidence.shot.no-case"), "shot-path")
+            return
         if self.pending:
-            if self.casefile is None:
-                self._fail("shot-note", self._tr("evidence.shot.no-case"), "shot-path")
-                return
-            try:
-                entry = attach_files(self.casefile, entry, self.pending)
-            except Exception as error:  # AttachError, OSError: one sentence next to the field
-                self._fail("shot-note", str(error), "shot-path")
-                return
-        self.dismiss(FormResult(entry))
+            self._copying = threading.Event()
+            self._set_note("shot-note", self._tr("evidence.shot.copying"))
+            self._stage(entry, list(self.pending), self._copying)
+            return
+        from tui.core.session import StageReport
+
+        self._commit(entry, StageReport())
+
+    @work(thread=True, exclusive=True, group="form-copy", exit_on_error=False)
+    def _stage(self, entry: Evidence, paths: list[Path], stop: threading.Event) -> None:
+        assert self.session is not None
+        stage = self.session.stage_files(paths, cancelled=stop.is_set)
+        try:
+            self.app.call_from_thread(self._commit, entry, stage)
+        except RuntimeError:
+            self.session.discard(stage)  # the app is closing
+
+    def _commit(self, entry: Evidence, stage: StageReport) -> None:
+        """Back on the UI thread: give the entry and its copied files to the session."""
+        self._copying = None
+        session = self.session
+        assert session is not None
+        if stage.cancelled:
+            self._set_note("shot-note", self._tr("evidence.shot.cancelled"))
+            return
+        if stage.refused:
+            session.discard(stage)
+            self._fail("shot-note", stage.refused[0].reason, "shot-path")
+            return
+        try:
+            if self.is_new:
+                report = session.add_entry(entry, stage.files)
+            else:
+                report = session.edit_entry(entry, stage.files)
+        except Exception as error:  # ReadOnlyError: the case cannot be changed
+            self._fail("url-note", str(error), "url")
+            return
+        problems = report.duplicates or report.refused
+        if problems:
+            self._fail("url-note", problems[0].reason, "url")
+            return
+        self.pending = []
+        self.dismiss(FormResult(report))
 
     def action_cancel(self) -> None:
-        """Close without saving; asks first when something was typed."""
+        """Close without saving; asks first when something was typed.
+
+        While screenshots are being copied, ``escape`` stops the copy instead.
+        """
+        if self._copying is not None:
+            self._copying.set()
+            return
         if not self.is_dirty():
             self.dismiss(None)
             return

@@ -6,7 +6,7 @@ Export button; ``ctrl+s`` exports from anywhere on the screen.  The export itsel
 runs in a thread worker on a snapshot of the case (so typing elsewhere never
 races it); progress comes back through ``call_from_thread``; ``escape`` cancels
 and leaves no half-written file under a final name.  Each file written is
-journalled through ``app.case_changed("export-written", ...)``.
+journalled through the case session (``session.record("export-written", ...)``).
 
 Scope: all entries, optionally only those the evidence table's filter shows (when
 one is active), a date range typed in the forgiving format of the rest of the
@@ -44,11 +44,12 @@ from tui.export import (
     export_case,
     find_chromium,
 )
+from tui.shell import shell
 from tui.widgets.status import KeysFooter, StatusLine
 from tui.widgets.tick_list import TickBox, TickList
 
 if TYPE_CHECKING:
-    from tui.app import AbriApp
+    from tui.shell import Shell
 
 DEFAULT_FORMATS = ("docx", "pdf", "pharos", "zip")
 
@@ -79,9 +80,9 @@ class ExportScreen(Screen[None]):
         self.results: list[Written] = []
 
     @property
-    def abri(self) -> AbriApp:
+    def abri(self) -> Shell:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return shell(self.app)
 
     def tr(self, key: str, **params: Any) -> str:
         """A message in the app's language."""
@@ -132,9 +133,9 @@ class ExportScreen(Screen[None]):
 
     def _refresh_defaults(self) -> None:
         folder = self.query_one("#export-folder", Input)
-        casefile = self.abri.casefile
-        if casefile is not None and not folder.value:
-            folder.value = str(default_output_dir(Path(casefile.path)))
+        session = self.abri.session
+        if session is not None and not folder.value:
+            folder.value = str(default_output_dir(Path(session.path)))
         self._refresh_filter_choice()
 
     def _evidence_filter(self) -> tuple[str, list[str]] | None:
@@ -180,7 +181,7 @@ class ExportScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Read the choices, then export in a thread worker."""
-        if self.cancel_event is not None or self.abri.casefile is None:
+        if self.cancel_event is not None or self.abri.session is None:
             return
         formats = list(self.query_one("#export-formats", SelectionList).selected)
         if not formats:
@@ -192,15 +193,15 @@ class ExportScreen(Screen[None]):
             self._status(str(error))
             return
         folder_text = self.query_one("#export-folder", Input).value.strip()
-        casefile = self.abri.casefile
+        session = self.abri.session
         folder = Path(folder_text).expanduser() if folder_text else None
         if folder is not None and not folder.is_absolute():
-            folder = Path(casefile.path).parent / folder
+            folder = Path(session.path).parent / folder
         # The bundle holds the case file as on disk: write pending changes first.
         flush = getattr(self.abri, "flush_saves", None)
         if callable(flush):
             flush()
-        snapshot = _Snapshot(Path(casefile.path), casefile.snapshot(), casefile.evidence_dir)
+        snapshot = _Snapshot(Path(session.path), session.snapshot()[0], session.evidence_dir)
         self.cancel_event = threading.Event()
         self.results = []
         bar = self.query_one("#export-progress", ProgressBar)
@@ -254,10 +255,12 @@ class ExportScreen(Screen[None]):
             app.call_from_thread(self._progress, done, total, what)
 
         def journal(action: str, detail: str) -> None:
-            app.call_from_thread(self.abri.case_changed, action, detail)
+            session = self.abri.session
+            if session is not None and not session.read_only:
+                app.call_from_thread(session.record, action, detail)
 
         return export_case(
-            snapshot,  # type: ignore[arg-type]
+            snapshot,
             formats,
             folder,
             scope=scope,

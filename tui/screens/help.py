@@ -8,6 +8,7 @@ switches the language of the whole app from here, ``escape`` or ``f1`` closes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -18,10 +19,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tui.core.text import one_line, visible
+from tui.shell import Shell, shell
 from tui.widgets.status import KeysFooter
 
 if TYPE_CHECKING:
-    from tui.app import AbriApp
+    pass
 
 GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("f1", "app.help.f1"),
@@ -48,12 +50,12 @@ _GLOBAL_IDS = {
 """The binding id of each global key, to show it as the settings' keymap changed it."""
 
 
-def _remapped(app: AbriApp, key: str) -> str:
-    keys = app._keymap.get(_GLOBAL_IDS.get(key, ""))
+def _remapped(keymap: Mapping[str, str], key: str) -> str:
+    keys = keymap.get(_GLOBAL_IDS.get(key, ""))
     return keys.replace(",", " / ") if keys else key
 
 
-def _keymap_lines(app: AbriApp) -> ComposeResult:
+def _keymap_lines(app: Shell) -> ComposeResult:
     """The settings' ``[keymap]``: what was changed, and every entry that was ignored."""
     from tui.keymap import bindings
     from tui.settings import check_keymap
@@ -91,7 +93,7 @@ class HelpScreen(ModalScreen[None]):
         """The screen help was opened from (its keys are listed first)."""
 
     def compose(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         tr = app.tr
         yield Static(Content(f"{tr('app.help.title')} — {tr('app.help.close')}"), id="help-title")
         with VerticalScroll(id="help-body"):
@@ -107,7 +109,8 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content(tr("app.help.none")), classes="help-text")
             yield Static(Content(tr("app.help.global")), classes="help-heading")
             for key, message in GLOBAL_KEYS:
-                yield Static(_key_line(_remapped(app, key), tr(message)), classes="help-key")
+                shown = _remapped(self.app._keymap, key)
+                yield Static(_key_line(shown, tr(message)), classes="help-key")
             yield Static(Content(tr("app.help.language")), classes="help-text")
             yield from _keymap_lines(app)
         yield KeysFooter()
@@ -117,7 +120,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _screen_keys(self) -> list[tuple[str, str]]:
         """(key, description) of the origin screen's own keys that work now."""
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         origin = self.origin
         if origin is None or not origin.is_attached:
             return []
@@ -125,12 +128,12 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for _key, active in origin.active_bindings.items():
             binding = active.binding
-            if active.node is app or binding.system or not binding.description:
+            if active.node is self.app or binding.system or not binding.description:
                 continue
             label = app.binding_label(binding)
             if label == binding.description:
                 continue  # Textual's own untranslated keys (tab: "Focus Next") stay out
-            key = app.get_key_display(binding)
+            key = self.app.get_key_display(binding)
             if (key, label) in seen:
                 continue
             seen.add((key, label))
@@ -138,7 +141,7 @@ class HelpScreen(ModalScreen[None]):
         return lines
 
     def _contacts(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         tr = app.tr
         try:
             from tui.core.content import load_contacts

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -28,10 +28,11 @@ from textual.widgets import Input, Static
 from tui.core.case import Case
 from tui.core.text import one_line, visible
 from tui.settings import default_cases_dir
+from tui.shell import shell
 from tui.widgets.status import KeysFooter
 
 if TYPE_CHECKING:
-    from tui.app import AbriApp
+    pass
 
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 MAX_STEM = 40
@@ -62,15 +63,15 @@ def new_case_path(folder: Path, title: str) -> Path:
     return folder / f"{candidate}.toml"
 
 
-def begin(app: AbriApp, path: Path | None) -> None:
+def begin(app: App[Any], path: Path | None) -> None:
     """Open ``path`` (or the last case), or show the screen that explains what to do."""
     note = ""
     if path is None:
-        last = app.settings.last_case
+        last = shell(app).settings.last_case
         if last and Path(last).is_file():
             path = Path(last)
         elif last:
-            note = app.tr("app.start.last-missing", path=one_line(last, 200))
+            note = shell(app).tr("app.start.last-missing", path=one_line(last, 200))
     if path is None:
         app.push_screen(StartScreen(None, note=note))
         return
@@ -86,7 +87,7 @@ calm "opening" line on screen: a 50,000-entry case takes seconds to read, and a 
 terminal meanwhile looks like a crash.  Smaller ones open at once (no extra frame)."""
 
 
-def open_case(app: AbriApp, path: Path) -> bool:
+def open_case(app: App[Any], path: Path) -> bool:
     """Open an existing case; on failure show why (and leave the file as it is).
 
     Returns False when the case could not be opened, or is still being read in the
@@ -104,20 +105,20 @@ def open_case(app: AbriApp, path: Path) -> bool:
 
 
 def _read_case(path: Path) -> Any:
-    """The open CaseFile, or the error that explains why it cannot be opened."""
-    from tui.core.store import CaseError, CaseFile
+    """The open case session, or the error that explains why it cannot be opened."""
+    from tui.core.session import CaseError, CaseSession
 
     try:
-        return CaseFile.open(path)
+        return CaseSession.open(path, save_now=False)
     except (CaseError, OSError) as error:
         return error
 
 
-def _opened(app: AbriApp, path: Path, result: Any) -> bool:
+def _opened(app: App[Any], path: Path, result: Any) -> bool:
     if isinstance(result, Exception):
         app.push_screen(CaseProblemScreen(path, result))
         return False
-    app.case_opened(result)
+    shell(app).case_opened(result)
     return True
 
 
@@ -130,7 +131,7 @@ class OpeningScreen(Screen[None]):
         self.file_size = size
 
     def compose(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         megabytes = f"{self.file_size / 1024**2:.1f}"
         with VerticalScroll(id="start"):
             yield Static(Content(app.tr("app.start.title")), id="start-title")
@@ -143,16 +144,15 @@ class OpeningScreen(Screen[None]):
 
     def _read(self) -> None:
         result = _read_case(self.path)
-        app: AbriApp = self.app  # type: ignore[assignment]
         try:
-            app.call_from_thread(self._done, result)
+            self.app.call_from_thread(self._done, result)
         except RuntimeError:
             # The app quit while the file was being read: release it at once.
             if not isinstance(result, Exception):
                 result.close()
 
     def _done(self, result: Any) -> None:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = self.app
         # Quitting started while the file was read (Textual sets _exit in App.exit).
         if app._exit or not self.is_attached:
             if not isinstance(result, Exception):
@@ -180,7 +180,7 @@ class StartScreen(Screen[None]):
         """What was typed so far (kept when the screen is redrawn in another language)."""
 
     def compose(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         with VerticalScroll(id="start"):
             yield Static(Content(app.tr("app.start.title")), id="start-title")
             yield Static(Content(app.tr("app.start.intro")), classes="start-text")
@@ -216,9 +216,9 @@ class StartScreen(Screen[None]):
 
     def action_create(self) -> None:
         """Create the case and open it; an error is shown, nothing is overwritten."""
-        from tui.core.store import CaseFile
+        from tui.core.session import CaseSession
 
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         title = self.query_one(Input).value.strip() or app.tr("app.start.default-title")
         error_line = self.query_one("#start-error", Static)
         if self.target is not None:
@@ -231,7 +231,7 @@ class StartScreen(Screen[None]):
             path = new_case_path(folder, title)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            casefile = CaseFile.create(path, Case(title=title, language=app.lang))  # type: ignore[arg-type]
+            session = CaseSession.create(path, Case(title=title, language=app.lang), save_now=False)
         except FileExistsError:
             error_line.update(Content(app.tr("app.start.exists")))
             return
@@ -239,8 +239,8 @@ class StartScreen(Screen[None]):
             message = one_line(str(error) or type(error).__name__, 300)
             error_line.update(Content(app.tr("app.start.cannot-create", error=message)))
             return
-        app.pop_screen()
-        app.case_opened(casefile)
+        self.app.pop_screen()
+        app.case_opened(session)
 
 
 class CaseProblemScreen(Screen[None]):
@@ -257,7 +257,7 @@ class CaseProblemScreen(Screen[None]):
         self.error = error
 
     def compose(self) -> ComposeResult:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         problems: list[Any] = list(getattr(self.error, "problems", []))
         with VerticalScroll(id="problem"):
             yield Static(Content(app.tr("app.problem.title")), id="problem-title")

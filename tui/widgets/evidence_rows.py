@@ -7,7 +7,8 @@ it, so a changed entry is simply a new key and nothing else has to be invalidate
 
 * :class:`EvidenceRows` keeps one :class:`RowInfo` per entry, and builds the
   filtered, sorted list of entries the table shows.
-* :func:`group_accounts` groups entries by account for the accounts view.
+* accounts are grouped by :func:`tui.core.accounts.group_accounts` (one rule for the
+  accounts view, the exports and the CLI).
 * :func:`short_url` shortens a URL to "host…tail" for a narrow cell.
 
 Every string here is plain text made safe for one terminal line by
@@ -16,11 +17,13 @@ Every string here is plain text made safe for one terminal line by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from tui.core.accounts import AccountSummary as AccountSummary
+from tui.core.accounts import group_accounts as group_accounts
 from tui.core.case import CATEGORIES, Evidence
 from tui.core.i18n import t
 from tui.core.text import one_line
@@ -44,10 +47,20 @@ table says the source in words."""
 _FAR_FUTURE = float("inf")
 
 
-def time_mark(source: str, has_time: bool) -> str:
-    """The one-character mark for a time source (``?`` for a time of unknown origin)."""
+APPROXIMATE_MARK = "~"
+"""The mark of a time close to, not exactly, the platform's (TikTok and Threads IDs)."""
+
+
+def time_mark(source: str, has_time: bool, approximate: bool = False) -> str:
+    """The one-character mark for a time source (``?`` for a time of unknown origin).
+
+    An approximate time shows :data:`APPROXIMATE_MARK` whatever its source: being
+    off by seconds to minutes matters more than where it was read.
+    """
     if not has_time:
         return " "
+    if approximate:
+        return APPROXIMATE_MARK
     return TIME_MARKS.get(source, "?")
 
 
@@ -196,63 +209,6 @@ def layout(columns: Sequence[Column], total: int, gap: int = 1) -> list[int]:
         else:
             widths.append(column.width)
     return widths
-
-
-@dataclass
-class AccountSummary:
-    """All entries of one account, for the accounts view."""
-
-    key: str
-    """The account ID, or ``@handle`` for entries without an ID."""
-    platform: str
-    account_id: str
-    handles: list[str]
-    """Every handle seen for this account, in order of first appearance."""
-    count: int
-    first: datetime | None
-    last: datetime | None
-    ids: list[str]
-    """The IDs of the entries, in case order."""
-
-
-def group_accounts(entries: Iterable[Evidence]) -> list[AccountSummary]:
-    """Group entries by (platform, account ID): the ID is stable, handles change.
-
-    Entries without an account ID are grouped by handle (so they are still counted)
-    and entries with neither are left out.  Sorted by count, most first.
-    """
-    groups: dict[tuple[str, str], AccountSummary] = {}
-    for entry in entries:
-        if entry.account_id:
-            key = (entry.platform, entry.account_id)
-        elif entry.account_handle:
-            key = (entry.platform, "@" + entry.account_handle.lower())
-        else:
-            continue
-        when = entry_time(entry)
-        summary = groups.get(key)
-        if summary is None:
-            summary = AccountSummary(
-                key=key[1],
-                platform=entry.platform,
-                account_id=entry.account_id,
-                handles=[],
-                count=0,
-                first=None,
-                last=None,
-                ids=[],
-            )
-            groups[key] = summary
-        summary.count += 1
-        summary.ids.append(entry.id)
-        if entry.account_handle and entry.account_handle not in summary.handles:
-            summary.handles.append(entry.account_handle)
-        if when is not None:
-            if summary.first is None or when < summary.first:
-                summary.first = when
-            if summary.last is None or when > summary.last:
-                summary.last = when
-    return sorted(groups.values(), key=lambda s: (-s.count, s.platform, s.key))
 
 
 class EvidenceRows:

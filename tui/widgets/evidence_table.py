@@ -352,7 +352,8 @@ class EvidenceTable(VirtualTable):
         time_text = ""
         if when is not None:
             source = entry.posted_at_source if entry.posted_at is not None else "capture"
-            time_text = f"{self.format_time(entry)}{time_mark(source, True)}"
+            approximate = entry.posted_at is not None and entry.posted_at_approximate
+            time_text = f"{self.format_time(entry)}{time_mark(source, True, approximate)}"
         if entry.attachments:
             shots = str(len(entry.attachments))
         else:

@@ -24,11 +24,11 @@ from textual.widgets._footer import FooterKey
 
 from tui.core.i18n import message, t
 from tui.core.text import one_line
+from tui.shell import shell
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from tui.app import AbriApp
 
 TITLE_LIMIT = 60
 """Characters of the case title shown (a 100 KB title must not slow the status line)."""
@@ -65,7 +65,7 @@ class StatusLine(Static):
         super().__init__("", markup=False, **kwargs)
 
     def on_mount(self) -> None:
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         app.status_changed.subscribe(self, self._status_changed)
         app.language_changed.subscribe(self, self._status_changed)
         self.refresh_status()
@@ -75,16 +75,16 @@ class StatusLine(Static):
 
     def refresh_status(self) -> None:
         """Redraw: case title on the left; save state and "f1 Help" on the right."""
-        app: AbriApp = self.app  # type: ignore[assignment]
+        app = shell(self.app)
         title = ""
-        if app.casefile is not None:
-            title = one_line(app.casefile.case.title, TITLE_LIMIT)
+        if app.session is not None:
+            title = one_line(app.session.case.title, TITLE_LIMIT)
         state = app.save_state_text()
         self.set_class(app.save_state == "error", "-error")
         # Help stays one key away even when a screen's own keys crowd the footer out.
         help_label = translate("app.key.help", app.lang)
         # The settings' [keymap] may have moved help to another key.
-        help_key = app.key_of("app-help", "f1")
+        help_key = self.app._keymap.get("app-help", "f1").split(",")[0]
         right = f"{state}   " if state else ""
         right_width = len(right) + len(help_key) + 1 + len(help_label)
         width = max(self.size.width - 2, 20)

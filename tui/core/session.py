@@ -1,0 +1,1111 @@
+"""The case session: the one way to change a case.  No Textual, no printing.
+
+A :class:`CaseSession` owns one open :class:`~tui.core.store.CaseFile`.  The TUI
+and the CLI never change a case themselves: they call a typed operation here (add,
+edit, delete, undo/redo, import URLs, import a folder, attach/detach, calm steps,
+case details, record an export or a check), and read the :class:`ChangeReport` it
+returns.  So the two can never disagree.
+
+Each operation
+
+1. validates (one sentence per refused item, nothing changed for it),
+2. builds new values (entries are frozen; the case's lists are replaced, never
+   edited in place, so a snapshot being saved keeps its own),
+3. journals a typed action (:class:`~tui.core.case.JournalEntry` with the entry IDs
+   as data, never as text parsed later),
+4. saves: at once through the atomic save (``save_now=True``, the CLI — a failed
+   save puts the case back as it was and raises), or by telling the listeners, which
+   save a snapshot off the event loop (:meth:`snapshot` + :meth:`save_snapshot`,
+   the TUI),
+5. returns what was added, changed, removed, skipped as a duplicate (and of which
+   entry) and refused (and why), and keeps what undo needs.
+
+Files are never left behind by a change that did not happen.  Copying and hashing
+(:meth:`stage_files`, :meth:`stage_folder`: safe to run in a worker thread, with
+progress and cancellation) writes into ``<stem>-files/.staging/`` only; a file
+moves into the evidence folder proper once a save that references it has
+succeeded.  A kill at any point leaves either a staged file that the next open
+finishes moving (the saved case references it) or deletes (it does not).
+
+Entry IDs are never given twice: the highest number ever given is kept in the case
+file (``last_evidence_number``), whatever was added, deleted, undone or redone.
+
+Every time is stored in UTC: an aware time typed in the case's zone keeps its
+instant, including the repeated hour when clocks go back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui.core import attachments as files
+from tui.core.case import (
+    LANGUAGES,
+    STEP_STATUSES,
+    Attachment,
+    Case,
+    Evidence,
+    JournalEntry,
+    StepProgress,
+    StepStatus,
+    evidence_id,
+    evidence_number,
+    highest_evidence_number,
+    now,
+)
+from tui.core.i18n import t
+from tui.core.platforms import UrlError, check_account_id
+from tui.core.rules import PostIndex, entry_from_url
+from tui.core.store import CaseError as CaseError
+from tui.core.store import CaseFile, ReadOnlyError, entry_problems
+from tui.core.store import ConflictError as ConflictError
+from tui.core.store import SaveError as SaveError
+from tui.core.text import one_line
+
+STAGING_FOLDER = ".staging"
+"""Inside the evidence folder: files copied in for a change not saved yet."""
+
+DELETED_FOLDER = ".deleted"
+"""Inside the evidence folder: files of entries deleted in an earlier session.
+
+Evidence files are never destroyed by Abri: a deleted entry's screenshot stays in the
+folder while undo may bring the entry back, then moves here when the case is closed,
+so the evidence folder holds exactly what the case references."""
+
+UNDO_LEVELS = 100
+"""How many evidence changes :meth:`CaseSession.undo` can take back."""
+
+_PART = ".part"
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) — bytes for one file, items for a batch."""
+Cancelled = Callable[[], bool]
+"""Returns True once the person asked to stop."""
+
+
+class Cancel(Exception):
+    """Raised inside a staging run when its ``cancelled`` callback said so."""
+
+
+# ---------------------------------------------------------------------------
+# Reports
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An item an operation did not take, and why (one sentence, plain text)."""
+
+    item: str
+    """What the person gave: a URL, a file name, ``line 3``... (shortened, one line)."""
+    reason: str
+    existing: str = ""
+    """For a duplicate: the ID of the entry that already holds it."""
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """What an operation did.  Nothing in it is markup; every text is one line."""
+
+    action: str
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    duplicates: tuple[Skipped, ...] = ()
+    refused: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Sentences worth showing (a short link, a time in the repeated hour...)."""
+
+    @property
+    def changed_case(self) -> bool:
+        """True when the case was changed (and journalled)."""
+        return bool(self.added or self.changed or self.removed) or self.action in _ALWAYS_CHANGES
+
+    @property
+    def entries(self) -> tuple[str, ...]:
+        """Every entry ID the change touched."""
+        return self.added + self.changed + self.removed
+
+
+_ALWAYS_CHANGES = frozenset(
+    (
+        "step-done",
+        "step-skipped",
+        "step-later",
+        "step-shown",
+        "platforms-chosen",
+        "details-changed",
+        "language-changed",
+        "export-written",
+        "check",
+        "backup-kept",
+        "recorded",
+    )
+)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A file copied (and hashed) into the staging folder, not part of the case yet."""
+
+    source: Path
+    temp: Path
+    sha256: str
+    size: int
+    original_name: str
+    taken_at: datetime | None
+    taken_at_source: str
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """What :meth:`CaseSession.stage_files` / :meth:`CaseSession.stage_folder` copied."""
+
+    files: tuple[StagedFile, ...] = ()
+    refused: tuple[Skipped, ...] = ()
+    cancelled: bool = False
+
+
+@dataclass
+class _Files:
+    """The files a case holds: by content (holder ID, attachment) and by name."""
+
+    by_hash: dict[str, tuple[str, Attachment]] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Undo:
+    """How to take one evidence change back, and to redo it.
+
+    Each maps an entry ID to its position and value before / after the change;
+    ``None`` means the entry did not exist on that side.
+    """
+
+    action: str
+    before: dict[str, tuple[int, Evidence] | None] = field(default_factory=dict)
+    after: dict[str, tuple[int, Evidence] | None] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """The same instant in UTC (a repeated-hour time keeps which of the two it was)."""
+    if moment is None or moment.tzinfo is None or moment.utcoffset() is None:
+        return moment  # a naive time is refused by the entry check, with a sentence
+    return moment.astimezone(UTC)
+
+
+def utc_entry(entry: Evidence) -> Evidence:
+    """``entry`` with every time in UTC (the stored form)."""
+    return replace(
+        entry,
+        posted_at=_utc(entry.posted_at),
+        observed_at=_utc(entry.observed_at),
+        added_at=_utc(entry.added_at) or entry.added_at,
+        attachments=tuple(
+            replace(a, added_at=_utc(a.added_at) or a.added_at, taken_at=_utc(a.taken_at))
+            for a in entry.attachments
+        ),
+        reports=tuple(replace(r, date=_utc(r.date)) for r in entry.reports),
+    )
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    return one_line(text, limit)
+
+
+def _span(ids: Sequence[str]) -> str:
+    """Words for the journal: ``E0004`` or ``E0004–E0009 (6)``."""
+    if not ids:
+        return ""
+    if len(ids) == 1:
+        return ids[0]
+    return f"{ids[0]}–{ids[-1]} ({len(ids)})"
+
+
+def _safe_name(name: str) -> str:
+    """A file name as text that can be saved (a name that is not valid UTF-8 stays readable)."""
+    raw = os.fsencode(name)
+    return raw.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------
+# The session
+
+
+class CaseSession:
+    """One open case and the operations that change it (see the module docstring).
+
+    Operations run on one thread (the UI thread in the app); :meth:`stage_files`,
+    :meth:`stage_folder` and :meth:`save_snapshot` may run in a worker.
+    """
+
+    def __init__(self, casefile: CaseFile, *, save_now: bool = True, lang: str | None = None):
+        self.casefile = casefile
+        self.save_now = save_now
+        """True (the CLI): each change is saved before the operation returns."""
+        self.lang = lang
+        self._listeners: list[Callable[[ChangeReport], None]] = []
+        self._undo: list[_Undo] = []
+        self._redo: list[_Undo] = []
+        self._lock = threading.RLock()
+        self._staged: dict[str, Path] = {}
+        """Relative path in the case -> where the file waits in the staging folder."""
+        self._known_files: set[str] = {
+            a.path for e in casefile.case.evidence for a in e.attachments
+        }
+        """Every attachment path the case referenced during this session."""
+        self._index: PostIndex | None = None
+        self.version = 0
+        """Grows with every change (a cheap token for "did anything change?")."""
+        self.saved_version = 0
+        self.notices: list[str] = list(casefile.notices)
+        recovered = self._recover_staging()
+        if recovered:
+            self.notices.append(t("session.recovered", count=recovered))
+
+    # -- opening and closing ------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, save_now: bool = True) -> CaseSession:
+        """Open a case file (raises :class:`~tui.core.store.CaseError`, writes nothing)."""
+        return cls(CaseFile.open(path), save_now=save_now)
+
+    @classmethod
+    def create(cls, path: Path, case: Case, *, save_now: bool = True) -> CaseSession:
+        """Write a new case file (raises :class:`~tui.core.store.SaveError` if it exists)."""
+        journal = [*case.journal, JournalEntry(at=now(), action="case-created", detail=case.title)]
+        return cls(CaseFile.create(path, replace(case, journal=journal)), save_now=save_now)
+
+    def close(self) -> None:
+        """Tidy the evidence folder and release the case.
+
+        Files staged for changes that were never saved are deleted; files that only
+        deleted entries referenced move to ``.deleted/`` (nothing is destroyed), but
+        only when the file on disk is this session's last save.
+        """
+        with self._lock:
+            if not self.unsaved and self.casefile.read_only is None:
+                referenced = self._referenced(self.casefile.case)
+                for path, temp in list(self._staged.items()):
+                    if path not in referenced:
+                        with contextlib.suppress(OSError):
+                            temp.unlink()
+                        del self._staged[path]
+                self._put_aside(self._known_files - referenced)
+                with contextlib.suppress(OSError):
+                    self.staging_dir.rmdir()  # only when empty
+            self.casefile.close()
+
+    # -- reading ------------------------------------------------------------------
+
+    @property
+    def case(self) -> Case:
+        """The case as it is now (a value: replaced by each change, never edited)."""
+        return self.casefile.case
+
+    @property
+    def path(self) -> Path:
+        return self.casefile.path
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.casefile.evidence_dir
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the case cannot be changed, or None."""
+        return self.casefile.read_only
+
+    @property
+    def unsaved(self) -> bool:
+        """True while a change is not on disk yet."""
+        return self.saved_version != self.version
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def file_path(self, attachment: Attachment) -> Path:
+        """Where an attachment's bytes are now (its staging place until it is saved)."""
+        staged = self._staged.get(attachment.path)
+        if staged is not None and staged.exists():
+            return staged
+        return self.casefile.path.parent / attachment.path
+
+    def subscribe(self, listener: Callable[[ChangeReport], None]) -> None:
+        """Call ``listener`` with the report after every change (on the changing thread)."""
+        self._listeners.append(listener)
+
+    # -- saving -------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[Case, int]:
+        """The case to save and its version (take it on the thread that changes the case)."""
+        return self.casefile.snapshot(), self.version
+
+    def save_snapshot(self, snapshot: Case, version: int) -> None:
+        """Save ``snapshot`` atomically, then move the files it references into place.
+
+        Thread-safe.  Raises :class:`~tui.core.store.SaveError` (the file on disk is
+        then exactly as it was).
+        """
+        with self._lock:
+            self.casefile.save(snapshot)
+            self._promote(snapshot)
+            self.saved_version = max(self.saved_version, version)
+
+    def save(self) -> None:
+        """Save the case as it is now (the CLI, and the app when quitting)."""
+        snapshot, version = self.snapshot()
+        self.save_snapshot(snapshot, version)
+
+    # -- evidence: single entries -------------------------------------------------
+
+    def new_id(self) -> str:
+        """The ID the next new entry will get (shown in the form's title)."""
+        return self.case.next_evidence_id()
+
+    def add_entry(
+        self, draft: Evidence, staged: Sequence[StagedFile] = (), *, action: str = "evidence-added"
+    ) -> ChangeReport:
+        """Add one entry (its ID is given here) with ``staged`` files attached.
+
+        Refused with a sentence (nothing changed, staged files deleted) when a value is
+        invalid or the same post is already in the case.
+        """
+        self._writable(staged)
+        case = self.case
+        entry_id = case.next_evidence_id()
+        entry = utc_entry(replace(draft, id=entry_id, attachments=(), added_at=now()))
+        problem = self._entry_problem(entry)
+        if problem is not None:
+            self._discard(staged)
+            return ChangeReport(action, refused=(Skipped(self._label(draft), problem),))
+        existing = self._posts().same_post(entry)
+        if existing is not None:
+            self._discard(staged)
+            reason = t("session.duplicate_post", self.lang, id=existing)
+            return ChangeReport(action, duplicates=(Skipped(self._label(entry), reason, existing),))
+        entry, notes = self._attach(
+            entry, list(draft.attachments), staged, self._files_of(case.evidence)
+        )
+        evidence = [*case.evidence, entry]
+        undo = _Undo(action, {entry.id: None}, {entry.id: (len(evidence) - 1, entry)})
+        report = ChangeReport(action, added=(entry.id,), notes=tuple(notes))
+        self._change(report, evidence=evidence, undo=undo, detail=entry.id, staged=staged)
+        return report
+
+    def edit_entry(self, entry: Evidence, staged: Sequence[StagedFile] = ()) -> ChangeReport:
+        """Put ``entry`` in place of the entry with its ID (and attach ``staged``)."""
+        action = "evidence-edited"
+        self._writable(staged)
+        case = self.case
+        index = self._position(entry.id)
+        if index is None:
+            self._discard(staged)
+            reason = t("session.no_entry", self.lang, id=entry.id)
+            return ChangeReport(action, refused=(Skipped(entry.id, reason),))
+        old = case.evidence[index]
+        entry = utc_entry(replace(entry, added_at=old.added_at))
+        problem = self._entry_problem(entry)
+        if problem is not None:
+            self._discard(staged)
+            return ChangeReport(action, refused=(Skipped(entry.id, problem),))
+        existing = self._posts().same_post(entry)
+        if existing is not None and existing != entry.id:
+            self._discard(staged)
+            reason = t("session.duplicate_post", self.lang, id=existing)
+            return ChangeReport(action, duplicates=(Skipped(entry.id, reason, existing),))
+        others = (e for e in case.evidence if e.id != entry.id)
+        entry, notes = self._attach(
+            replace(entry, attachments=()), list(entry.attachments), staged, self._files_of(others)
+        )
+        if entry == old:
+            self._discard(staged)
+            return ChangeReport(action)
+        evidence = list(case.evidence)
+        evidence[index] = entry
+        undo = _Undo(action, {entry.id: (index, old)}, {entry.id: (index, entry)})
+        report = ChangeReport(action, changed=(entry.id,), notes=tuple(notes))
+        self._change(report, evidence=evidence, undo=undo, detail=entry.id, staged=staged)
+        return report
+
+    def attach(self, entry_id: str, staged: Sequence[StagedFile]) -> ChangeReport:
+        """Attach staged files to an existing entry."""
+        found = self.case.find(entry_id)
+        if found is None:
+            self._discard(staged)
+            reason = t("session.no_entry", self.lang, id=entry_id)
+            return ChangeReport("evidence-edited", refused=(Skipped(entry_id, reason),))
+        return self.edit_entry(found, staged)
+
+    def detach(self, entry_id: str, path: str) -> ChangeReport:
+        """Take one file off an entry (the file itself stays until the case is closed)."""
+        found = self.case.find(entry_id)
+        if found is None:
+            reason = t("session.no_entry", self.lang, id=entry_id)
+            return ChangeReport("evidence-edited", refused=(Skipped(entry_id, reason),))
+        kept = tuple(a for a in found.attachments if a.path != path)
+        return self.edit_entry(replace(found, attachments=kept))
+
+    def delete_entries(self, ids: Iterable[str]) -> ChangeReport:
+        """Remove entries (their files stay while undo can bring them back)."""
+        action = "evidence-deleted"
+        self._writable()
+        wanted = set(ids)
+        case = self.case
+        before: dict[str, tuple[int, Evidence] | None] = {}
+        kept: list[Evidence] = []
+        for index, entry in enumerate(case.evidence):
+            if entry.id in wanted:
+                before[entry.id] = (index, entry)
+            else:
+                kept.append(entry)
+        if not before:
+            return ChangeReport(action)
+        removed = tuple(before)
+        undo = _Undo(action, before, dict.fromkeys(removed))
+        report = ChangeReport(action, removed=removed)
+        self._change(report, evidence=kept, undo=undo, detail=_span(removed))
+        return report
+
+    # -- undo / redo --------------------------------------------------------------
+
+    def undo(self) -> ChangeReport:
+        """Take the last evidence change back (one level per call)."""
+        if not self._undo:
+            return ChangeReport("evidence-undone")
+        self._writable()
+        step = self._undo[-1]
+        report = self._restore("evidence-undone", step.before, step.after)
+        self._undo.pop()
+        self._redo.append(step)
+        return report
+
+    def redo(self) -> ChangeReport:
+        """Do again what :meth:`undo` took back."""
+        if not self._redo:
+            return ChangeReport("evidence-redone")
+        self._writable()
+        step = self._redo[-1]
+        report = self._restore("evidence-redone", step.after, step.before)
+        self._redo.pop()
+        self._undo.append(step)
+        return report
+
+    def _restore(
+        self,
+        action: str,
+        wanted: dict[str, tuple[int, Evidence] | None],
+        current: dict[str, tuple[int, Evidence] | None],
+    ) -> ChangeReport:
+        evidence = [e for e in self.case.evidence if e.id not in wanted or wanted[e.id] is not None]
+        positions = {e.id: i for i, e in enumerate(evidence)}
+        inserts: list[tuple[int, Evidence]] = []
+        added: list[str] = []
+        changed: list[str] = []
+        removed = [i for i, state in wanted.items() if state is None and current.get(i)]
+        for entry_id, state in wanted.items():
+            if state is None:
+                continue
+            index, entry = state
+            if entry_id in positions:
+                evidence[positions[entry_id]] = entry
+                changed.append(entry_id)
+            else:
+                inserts.append((index, entry))
+                added.append(entry_id)
+        for index, entry in sorted(inserts, key=lambda item: item[0]):
+            evidence.insert(min(index, len(evidence)), entry)
+        report = ChangeReport(
+            action, added=tuple(added), changed=tuple(changed), removed=tuple(removed)
+        )
+        self._change(report, evidence=evidence, undo=None, detail=_span(report.entries))
+        return report
+
+    # -- evidence: batches --------------------------------------------------------
+
+    def import_urls(self, text: str, *, skip_comments: bool = True) -> ChangeReport:
+        """One entry per URL line of ``text`` (blank lines skipped, ``#`` lines too).
+
+        A post already in the case, or twice in the list, is skipped and named; a line
+        that is not a web address is refused with its line number and the reason.
+        """
+        action = "evidence-imported"
+        self._writable()
+        case = self.case
+        index = self._posts()
+        seen = PostIndex()
+        number = max(case.last_evidence_number, highest_evidence_number(case.evidence))
+        added: list[Evidence] = []
+        duplicates: list[Skipped] = []
+        refused: list[Skipped] = []
+        notes: list[str] = []
+        for line_number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if not line or (skip_comments and line.startswith("#")):
+                continue
+            item = t("session.line", self.lang, line=line_number, text=_shown(line))
+            try:
+                draft, info = entry_from_url(line, self.lang)
+            except UrlError as error:
+                refused.append(Skipped(item, str(error)))
+                continue
+            entry = replace(draft, id=evidence_id(number + 1), added_at=now())
+            existing = index.same_post(entry) or seen.same_post(entry)
+            if existing is not None:
+                reason = t("session.duplicate_post", self.lang, id=existing)
+                duplicates.append(Skipped(item, reason, existing))
+                continue
+            problem = self._entry_problem(entry)
+            if problem is not None:
+                refused.append(Skipped(item, problem))
+                continue
+            if info.warning:
+                notes.append(f"{entry.id}: {one_line(info.warning, 300)}")
+            number += 1
+            seen.add(entry)
+            added.append(entry)
+        return self._add_batch(action, added, duplicates, refused, notes)
+
+    def stage_files(
+        self,
+        paths: Sequence[Path],
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> StageReport:
+        """Copy and hash each file into the staging folder (safe in a worker thread).
+
+        Nothing in the case changes.  A file that cannot be taken is refused with a
+        sentence; the others go on.  When ``cancelled()`` turns true, every file
+        copied so far is deleted and the report says ``cancelled``.
+        """
+        staged: list[StagedFile] = []
+        refused: list[Skipped] = []
+        total = len(paths)
+        try:
+            for done, source in enumerate(paths):
+                if cancelled is not None and cancelled():
+                    raise Cancel
+                try:
+                    staged.append(self._stage_one(Path(source), cancelled))
+                except files.CopyCancelled:
+                    raise Cancel from None
+                except files.AttachError as error:
+                    refused.append(Skipped(_shown(_safe_name(Path(source).name)), str(error)))
+                if progress is not None:
+                    progress(done + 1, total)
+        except Cancel:
+            self._discard(staged)
+            return StageReport(refused=tuple(refused), cancelled=True)
+        return StageReport(tuple(staged), tuple(refused))
+
+    def stage_folder(
+        self,
+        folder: Path,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> StageReport:
+        """:meth:`stage_files` for every image of ``folder`` (safe in a worker thread)."""
+        try:
+            images = files.image_files(Path(folder))
+        except files.AttachError as error:
+            return StageReport(refused=(Skipped(_shown(str(folder)), str(error)),))
+        if not images:
+            reason = t("session.no_images", self.lang, folder=_shown(str(folder), 200))
+            return StageReport(refused=(Skipped(_shown(str(folder)), reason),))
+        return self.stage_files(images, progress, cancelled)
+
+    def add_images(self, stage: StageReport) -> ChangeReport:
+        """One entry per staged image (a folder import), as one change.
+
+        An image whose content is already in the case (or twice in the folder) is
+        skipped and named.  The image's own time (metadata, else its file name) is
+        when it was *seen*: it goes in ``observed_at`` and the attachment's
+        ``taken_at``, never in the publication time.
+        """
+        action = "evidence-imported"
+        self._writable(stage.files)
+        case = self.case
+        index = self._posts()
+        number = max(case.last_evidence_number, highest_evidence_number(case.evidence))
+        added: list[Evidence] = []
+        duplicates: list[Skipped] = []
+        taken: list[StagedFile] = []
+        seen: dict[str, str] = {}
+        known = self._files_of(case.evidence)
+        for item in stage.files:
+            name = _shown(item.original_name)
+            existing = index.same_file(item.sha256) or seen.get(item.sha256)
+            if existing is not None:
+                reason = t("session.duplicate_file", self.lang, id=existing)
+                duplicates.append(Skipped(name, reason, existing))
+                self._discard([item])
+                continue
+            entry = Evidence(
+                id=evidence_id(number + 1),
+                observed_at=_utc(item.taken_at),
+                added_at=now(),
+            )
+            entry, _ = self._attach(entry, [], [item], known)
+            number += 1
+            seen[item.sha256] = entry.id
+            added.append(entry)
+            taken.append(item)
+        return self._add_batch(action, added, duplicates, list(stage.refused), [], taken)
+
+    def import_folder(
+        self,
+        folder: Path,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ChangeReport:
+        """:meth:`stage_folder` then :meth:`add_images` (the CLI does both at once)."""
+        self._writable()
+        stage = self.stage_folder(folder, progress, cancelled)
+        if stage.cancelled:
+            return ChangeReport("evidence-imported", refused=stage.refused)
+        return self.add_images(stage)
+
+    def _add_batch(
+        self,
+        action: str,
+        added: list[Evidence],
+        duplicates: list[Skipped],
+        refused: list[Skipped],
+        notes: list[str],
+        staged: Sequence[StagedFile] = (),
+    ) -> ChangeReport:
+        report = ChangeReport(
+            action,
+            added=tuple(e.id for e in added),
+            duplicates=tuple(duplicates),
+            refused=tuple(refused),
+            notes=tuple(notes),
+        )
+        if not added:
+            return report
+        evidence = [*self.case.evidence, *added]
+        start = len(self.case.evidence)
+        undo = _Undo(
+            action,
+            dict.fromkeys(report.added),
+            {e.id: (start + n, e) for n, e in enumerate(added)},
+        )
+        self._change(
+            report, evidence=evidence, undo=undo, detail=_span(report.added), staged=staged
+        )
+        return report
+
+    # -- the rest of the case -----------------------------------------------------
+
+    def set_step(
+        self, step_id: str, status: StepStatus, *, then: str | None = None
+    ) -> ChangeReport:
+        """Record what the person did with a calm step (and where to resume)."""
+        if status not in STEP_STATUSES:
+            raise ValueError(status)
+        case = self.case
+        steps = {**case.steps, step_id: StepProgress(status=status, at=now())}
+        report = ChangeReport(f"step-{status}")
+        self._change(
+            report,
+            detail=step_id,
+            fields={
+                "steps": steps,
+                "current_step": then if then is not None else case.current_step,
+            },
+        )
+        return report
+
+    def show_step(self, step_id: str) -> ChangeReport:
+        """Remember the step shown now, to resume there."""
+        report = ChangeReport("step-shown")
+        self._change(report, detail=step_id, fields={"current_step": step_id})
+        return report
+
+    def set_platforms(self, platforms: Sequence[str]) -> ChangeReport:
+        """The platforms the person uses (their account-locking guides)."""
+        chosen = list(dict.fromkeys(platforms))
+        if chosen == self.case.platforms:
+            return ChangeReport("platforms-unchanged")
+        report = ChangeReport("platforms-chosen")
+        detail = ",".join(one_line(p, 40) for p in chosen)
+        self._change(report, detail=detail, fields={"platforms": chosen})
+        return report
+
+    DETAILS = frozenset(("title", "concerns", "language", "timezone"))
+    """Case fields :meth:`set_details` may change (grown by the model's details)."""
+
+    def set_details(self, **changes: object) -> ChangeReport:
+        """Change the case's own details (title, who it concerns, language, time zone...).
+
+        Raises ``ValueError`` (one sentence) for an unknown field or a bad value.
+        """
+        case = self.case
+        known = {f.name for f in dataclasses.fields(Case)} - {
+            "evidence",
+            "journal",
+            "steps",
+            "current_step",
+            "platforms",
+            "created",
+            "last_evidence_number",
+        }
+        for name, value in changes.items():
+            if name not in known:
+                raise ValueError(t("session.unknown_detail", self.lang, name=name))
+            if name == "language" and value not in LANGUAGES:
+                raise ValueError(t("session.bad_language", self.lang, choices=", ".join(LANGUAGES)))
+            if name == "timezone" and not _zone_ok(str(value)):
+                raise ValueError(t("session.bad_timezone", self.lang, zone=_shown(str(value))))
+            if name == "title" and not str(value).strip():
+                raise ValueError(t("session.empty_title", self.lang))
+        real = {k: v for k, v in changes.items() if getattr(case, k) != v}
+        if not real:
+            return ChangeReport("details-unchanged")
+        action = "language-changed" if set(real) == {"language"} else "details-changed"
+        report = ChangeReport(action)
+        self._change(report, detail=",".join(sorted(real)), fields=real)
+        return report
+
+    def record_export(self, written: Sequence[tuple[str, str]]) -> ChangeReport:
+        """Journal the files an export wrote (name, SHA-256)."""
+        report = ChangeReport("export-written")
+        detail = "; ".join(f"{one_line(name, 120)} sha256:{digest}" for name, digest in written)
+        self._change(report, detail=detail)
+        return report
+
+    def record_check(self, problems: int) -> ChangeReport:
+        """Journal an integrity check's result."""
+        report = ChangeReport("check")
+        self._change(report, detail="ok" if not problems else f"problems: {problems}")
+        return report
+
+    def record(self, action: str, detail: str = "") -> ChangeReport:
+        """Journal something that changes nothing else (``backup-kept``...)."""
+        report = ChangeReport(action if action in _ALWAYS_CHANGES else "recorded")
+        self._change(report, detail=detail if action in _ALWAYS_CHANGES else f"{action} {detail}")
+        return report
+
+    def make_writable(self) -> None:
+        """Keep working on a case opened from a backup (raises ReadOnlyError if it cannot)."""
+        self.casefile.make_writable()
+        self.record("backup-kept")
+
+    # -- internals ----------------------------------------------------------------
+
+    def _writable(self, staged: Sequence[StagedFile] = ()) -> None:
+        if self.casefile.read_only is not None:
+            self._discard(staged)
+            raise ReadOnlyError(t("store.save_read_only", reason=self.casefile.read_only))
+
+    def _posts(self) -> PostIndex:
+        if self._index is None:
+            self._index = PostIndex(self.case.evidence)
+        return self._index
+
+    def _position(self, entry_id: str) -> int | None:
+        for index, entry in enumerate(self.case.evidence):
+            if entry.id == entry_id:
+                return index
+        return None
+
+    def _label(self, entry: Evidence) -> str:
+        return _shown(entry.url_original or entry.url or entry.id or "?")
+
+    def _entry_problem(self, entry: Evidence) -> str | None:
+        if entry.account_id:
+            problem = check_account_id(entry.platform, entry.account_id, self.lang)
+            if problem:
+                return problem
+        problems = entry_problems(entry, self.evidence_dir.name)
+        if problems:
+            first = problems[0]
+            return f"{first.location}: {first.message}"
+        return None
+
+    def _change(
+        self,
+        report: ChangeReport,
+        *,
+        evidence: list[Evidence] | None = None,
+        undo: _Undo | None = None,
+        detail: str = "",
+        staged: Sequence[StagedFile] = (),
+        fields: dict[str, object] | None = None,
+    ) -> None:
+        """Apply a change: new case value, journal line, save or notify, undo step."""
+        self._writable()
+        old = self.case
+        line = JournalEntry(at=now(), action=report.action, detail=detail, entries=report.entries)
+        changes: dict[str, object] = {"journal": [*old.journal, line], **(fields or {})}
+        if evidence is not None:
+            changes["evidence"] = evidence
+            changes["last_evidence_number"] = max(
+                old.last_evidence_number,
+                highest_evidence_number(old.evidence),
+                max((evidence_number(i) for i in report.added), default=0),
+            )
+        new = replace(old, **changes)  # type: ignore[arg-type]
+        with self._lock:
+            self.casefile.case = new
+            self.version += 1
+            if evidence is not None:
+                self._index = None
+            self._known_files.update(self._staged)
+        if self.save_now:
+            try:
+                self.save()
+            except BaseException:
+                with self._lock:
+                    self.casefile.case = old
+                    self.version -= 1
+                    self._index = None
+                self._discard(staged)
+                self._drop_placed(old)
+                raise
+        if undo is not None:
+            self._undo.append(undo)
+            del self._undo[:-UNDO_LEVELS]
+            self._redo.clear()
+        for listener in list(self._listeners):
+            listener(report)
+
+    # -- files --------------------------------------------------------------------
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.evidence_dir / STAGING_FOLDER
+
+    def _stage_one(self, source: Path, cancelled: Cancelled | None) -> StagedFile:
+        """Copy one file into the staging folder, hashing it on the way."""
+        if self.casefile.read_only is not None:
+            raise files.AttachError(self.casefile.read_only)
+        files.check_source(source)
+        folder = self.staging_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise files.AttachError(t("attach.cannot_write", detail=files.why(exc))) from None
+        temp = folder / f"{secrets.token_hex(8)}{_PART}"
+        digest, size = files.copy_hashing(source, temp, cancelled=cancelled)
+        taken_at, taken_source = files.taken_time(temp, self.case.timezone, source.name)
+        return StagedFile(
+            source=source,
+            temp=temp,
+            sha256=digest,
+            size=size,
+            original_name=_safe_name(source.name),
+            taken_at=_utc(taken_at),
+            taken_at_source=taken_source if taken_at is not None else "",
+        )
+
+    def _files_of(self, others: Iterable[Evidence]) -> _Files:
+        """Which files the other entries hold (by content and by name), computed once."""
+        known = _Files()
+        for other in others:
+            for a in other.attachments:
+                known.by_hash.setdefault(a.sha256, (other.id, a))
+                known.names.add(a.path)
+        known.names.update(self._staged)
+        return known
+
+    def _attach(
+        self,
+        entry: Evidence,
+        kept: list[Attachment],
+        staged: Sequence[StagedFile],
+        known: _Files,
+    ) -> tuple[Evidence, list[str]]:
+        """``entry`` with ``kept`` and the staged files as attachments (named, placed).
+
+        ``known`` is updated with the files placed, for the next entry of a batch.
+        """
+        notes: list[str] = []
+        attachments = list(kept)
+        for a in attachments:
+            known.by_hash.setdefault(a.sha256, (entry.id, a))
+            known.names.add(a.path)
+        by_hash = known.by_hash
+        taken_names = known.names
+        folder = self.evidence_dir
+        moment = entry.posted_at or entry.observed_at or entry.added_at
+        added_at = now()
+        for item in staged:
+            found = by_hash.get(item.sha256)
+            if found is not None and self.file_path(found[1]).is_file():
+                # Same bytes already in the case: keep one file, record this name too.
+                holder, same = found
+                with contextlib.suppress(OSError):
+                    item.temp.unlink()
+                if all(a.path != same.path for a in attachments):
+                    attachments.append(
+                        replace(same, original_name=item.original_name, added_at=added_at)
+                    )
+                if holder != entry.id:
+                    notes.append(
+                        t(
+                            "session.file_shared",
+                            self.lang,
+                            name=_shown(item.original_name),
+                            id=holder,
+                        )
+                    )
+                continue
+            counter = len(attachments) + 1
+            extension = files.safe_extension(item.original_name)
+            while True:
+                name = files.evidence_file_name(entry.id, moment, counter, extension)
+                relative = f"{folder.name}/{name}"
+                if relative not in taken_names and not (folder / name).exists():
+                    break
+                counter += 1
+            target = self.staging_dir / name
+            os.replace(item.temp, target)
+            with self._lock:
+                self._staged[relative] = target
+            taken_names.add(relative)
+            attachment = Attachment(
+                path=relative,
+                sha256=item.sha256,
+                bytes=item.size,
+                original_name=item.original_name,
+                added_at=added_at,
+                taken_at=item.taken_at,
+                taken_at_source=item.taken_at_source,  # type: ignore[arg-type]
+            )
+            by_hash[item.sha256] = (entry.id, attachment)
+            attachments.append(attachment)
+        if entry.observed_at is None:
+            times = [a.taken_at for a in attachments if a.taken_at is not None]
+            if times and not kept:
+                entry = replace(entry, observed_at=min(times))
+        return replace(entry, attachments=tuple(attachments)), notes
+
+    def discard(self, stage: StageReport) -> None:
+        """Delete the copies of a staging run no change will take (nothing left behind)."""
+        self._discard(stage.files)
+
+    def _discard(self, staged: Iterable[StagedFile]) -> None:
+        """Delete staged copies that no change took (nothing is left behind)."""
+        for item in staged:
+            with contextlib.suppress(OSError):
+                item.temp.unlink()
+
+    def _drop_placed(self, keep: Case) -> None:
+        """After a failed save: delete placed files that ``keep`` does not reference."""
+        referenced = self._referenced(keep)
+        with self._lock:
+            for relative, target in list(self._staged.items()):
+                if relative not in referenced:
+                    with contextlib.suppress(OSError):
+                        target.unlink()
+                    del self._staged[relative]
+
+    @staticmethod
+    def _referenced(case: Case) -> set[str]:
+        return {a.path for e in case.evidence for a in e.attachments}
+
+    def _promote(self, saved: Case) -> None:
+        """Move staged files the saved case references into the evidence folder."""
+        if not self._staged:
+            return
+        referenced = self._referenced(saved)
+        base = self.casefile.path.parent
+        moved = False
+        for relative, temp in list(self._staged.items()):
+            if relative in referenced:
+                with contextlib.suppress(FileNotFoundError):
+                    os.replace(temp, base / relative)
+                del self._staged[relative]
+                moved = True
+        if moved:
+            files.fsync_folder(self.evidence_dir)
+
+    def _recover_staging(self) -> int:
+        """After a crash: finish moving staged files the case references, delete the rest."""
+        folder = self.staging_dir
+        if self.casefile.held_elsewhere or not folder.is_dir():
+            return 0
+        referenced = self._referenced(self.case)
+        moved = 0
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return 0
+        for name in names:
+            path = folder / name
+            relative = f"{self.evidence_dir.name}/{name}"
+            final = self.evidence_dir / name
+            with contextlib.suppress(OSError):
+                if not name.endswith(_PART) and relative in referenced and not final.exists():
+                    os.replace(path, final)
+                    moved += 1
+                else:
+                    path.unlink()
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+        return moved
+
+    def _put_aside(self, paths: Iterable[str]) -> None:
+        """Move files no entry references any more into ``.deleted/`` (never destroyed)."""
+        base = self.casefile.path.parent
+        aside = self.evidence_dir / DELETED_FOLDER
+        for relative in sorted(paths):
+            source = base / relative
+            if not source.is_file() or not relative.startswith(self.evidence_dir.name + "/"):
+                continue
+            with contextlib.suppress(OSError):
+                aside.mkdir(exist_ok=True)
+                target = aside / source.name
+                if target.exists():
+                    target = aside / f"{source.stem}-{secrets.token_hex(3)}{source.suffix}"
+                os.replace(source, target)
+
+
+def unreferenced_files(session_or_casefile: CaseSession | CaseFile) -> list[str]:
+    """Files in the evidence folder that no entry references (hidden folders excepted)."""
+    casefile = (
+        session_or_casefile.casefile
+        if isinstance(session_or_casefile, CaseSession)
+        else session_or_casefile
+    )
+    folder = casefile.evidence_dir
+    referenced = {a.path for e in casefile.case.evidence for a in e.attachments}
+    found: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for item in entries:
+                if item.name.startswith("."):
+                    continue
+                relative = f"{folder.name}/{item.name}"
+                if relative not in referenced:
+                    found.append(relative)
+    except OSError:
+        return []
+    return sorted(found)
+
+
+def _zone_ok(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
