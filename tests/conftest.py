@@ -51,6 +51,7 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ABRI_DATA_DIR", str(home / "data"))
     # No real USB stick of the machine running the tests shows up in a picker.
     monkeypatch.setenv("ABRI_MEDIA_DIRS", str(home / "media"))
+    monkeypatch.setenv("ABRI_STATE_DIR", str(home / "state"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):

@@ -47,7 +47,7 @@ from tui.core.case import Case, Language
 from tui.core.i18n import pick_language, set_language, system_country, t
 from tui.core.text import one_line, visible
 from tui.keygate import KeyGate, gated
-from tui.settings import Settings
+from tui.settings import Settings, check_keymap
 from tui.themes import DEFAULT_THEME, LoadedThemes, load_themes
 from tui.widgets.status import translate
 
@@ -179,6 +179,10 @@ class AbriApp(App[int]):
         self.session: CaseSession | None = None
         """The open case, or None before a case is open: the only way to change it."""
         self.settings = Settings.load()
+        self.keymap_problems: list[str]
+        """Entries of the settings' ``[keymap]`` that were not applied (help lists them)."""
+        keymap, self.keymap_problems = check_keymap(self.settings.keymap)
+        self.set_keymap(keymap)
         self._lang_option = lang
         self.lang: Language = pick_language(lang)
         set_language(self.lang)
@@ -620,6 +624,31 @@ class AbriApp(App[int]):
         with contextlib.suppress(Exception):
             self.session.close()
 
+    # --- diagnostics ----------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        # Textual's crash report would list every frame's local variables (case text).
+        from tui.diagnostics import fatal_error
+
+        fatal_error(self)
+
+    async def run_action(self, action: Any, *args: Any, **kwargs: Any) -> bool:
+        """Textual's, with the action's name in the log (``--debug`` only; no parameters)."""
+        from tui.diagnostics import log_action
+
+        log_action(str(action[1] if isinstance(action, tuple) else action))
+        return await super().run_action(action, *args, **kwargs)
+
+    def key_of(self, binding_id: str, default: str) -> str:
+        """The first key of an app binding, as the settings' ``[keymap]`` may have changed it."""
+        return self._keymap.get(binding_id, default).split(",")[0]
+
+    def action_report(self) -> None:
+        """Palette "About / report a problem": write the diagnostic file, say where it is."""
+        from tui.diagnostics import report_from_app
+
+        self.notify(report_from_app(self), timeout=30, markup=False)
+
     # --- areas, help, keys --------------------------------------------------------
 
     def action_area(self, mode: str) -> None:
@@ -756,10 +785,14 @@ class AbriApp(App[int]):
             for mode in AREAS:
                 yield SystemCommand(
                     tr(f"app.cmd.{mode}"),
-                    tr("app.cmd.key", key=AREA_KEYS[mode]),
+                    tr("app.cmd.key", key=self.key_of(f"app-{mode}", AREA_KEYS[mode])),
                     partial(self.action_area, mode),
                 )
-        yield SystemCommand(tr("app.cmd.help"), tr("app.cmd.key", key="f1"), self.action_help)
+        yield SystemCommand(
+            tr("app.cmd.help"),
+            tr("app.cmd.key", key=self.key_of("app-help", "f1")),
+            self.action_help,
+        )
         other = "en" if self.lang == "fr" else "fr"
         yield SystemCommand(
             tr(f"app.cmd.language-{other}"), tr("app.cmd.language-help"), self.action_language
@@ -779,6 +812,7 @@ class AbriApp(App[int]):
                 yield SystemCommand(
                     tr("app.cmd.use-backup"), tr("app.cmd.use-backup-help"), self.action_use_backup
                 )
+        yield SystemCommand(tr("diag.cmd.report"), tr("diag.cmd.report-help"), self.action_report)
         # The quick exit under the words a person in a hurry may type ("hide", "vite"...).
         for name in ("app.cmd.quit", "app.cmd.quick-exit", "app.cmd.hide"):
             yield SystemCommand(tr(name), tr("app.cmd.quit-help"), self.action_quick_exit)

@@ -221,6 +221,16 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         help=t("cli.help.version", lang),
     )  # fmt: skip
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help=t("cli.help.lang", lang))
+    # Read by main() before parsing (anywhere on the line); listed here for --help
+    # and the completion script.
+    parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help=t("diag.help.debug", lang),
+    )  # fmt: skip
+    parser.add_argument(
+        "--completion", choices=("bash", "zsh"), metavar="SHELL", default=argparse.SUPPRESS,
+        help=t("diag.help.completion", lang),
+    )  # fmt: skip
     commands = parser.add_subparsers(
         dest="command", metavar=t("cli.help.command_metavar", lang),
         title=t("cli.help.commands", lang), parser_class=_Parser,
@@ -910,6 +920,35 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, str | None, Output], int]] = 
 }
 
 
+def _is_terminal(stream: IO[str] | None) -> bool:
+    """True for a terminal (a closed stream, or none at all under pythonw, is not one)."""
+    try:
+        return stream is not None and stream.isatty()
+    except ValueError:
+        return False
+
+
+def _debug_line(lang: str, log_file: Path | None) -> str:
+    """``--debug``: where the log is (or that there is none)."""
+    if log_file is None:
+        from tui.diagnostics import log_path
+
+        return t("diag.no_log", lang, path=str(log_path()))
+    return t("diag.log_file", lang, path=str(log_file))
+
+
+def _print_completion(argv: list[str], lang: str) -> int:
+    """``abri --completion bash|zsh``: the completion script, from the parser itself."""
+    from tui.completion import SHELLS, script
+
+    shell = argv[0].split("=", 1)[1] if "=" in argv[0] else (argv[1:2] or [""])[0]
+    if shell not in SHELLS or len(argv) > (1 if "=" in argv[0] else 2):
+        Output(lang).fail("diag.completion_usage", shells=", ".join(SHELLS))
+        return UNREADABLE
+    sys.stdout.write(script(shell, build_parser(lang)))
+    return OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``abri`` command; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -918,9 +957,19 @@ def main(argv: list[str] | None = None) -> int:
         # The one command that must answer instantly: no parser, no catalogue.
         print(f"abri {__version__}")
         return OK
+    debug = "--debug" in args_list[: args_list.index("--") if "--" in args_list else None]
+    # (``abri --debug`` is read here, anywhere before ``--``, so it works with every command.)
+    if debug:
+        args_list.remove("--debug")
     forced = _forced_language(args_list)
     lang = pick_language(forced)
     set_language(lang)
+    before_dashes = args_list[: args_list.index("--") if "--" in args_list else None]
+    asked = [
+        index for index, arg in enumerate(before_dashes) if arg.split("=")[0] == "--completion"
+    ]
+    if asked:
+        return _print_completion(args_list[asked[0] :], lang)
     args = _plain_open(args_list)
     if args is None:
         parser = build_parser(lang)
@@ -935,12 +984,31 @@ def main(argv: list[str] | None = None) -> int:
         lang = pick_language(_peek_language(case_path))
         set_language(lang)
     say = Output(lang)
+    from tui import diagnostics
+
+    log_file = diagnostics.setup(debug)
+    diagnostics.log_start(args.command)
+    if debug:
+        # Before the full-screen app takes the terminal, and shown again after it.
+        say.raw_fail(_debug_line(lang, log_file))
+    if args.command == _OPEN and not (_is_terminal(sys.stdout) and _is_terminal(sys.stdin)):
+        diagnostics.log.info("refused: the full-screen app needs a terminal")
+        say.fail("diag.not_a_terminal")
+        return PROBLEMS
     handler = _HANDLERS[args.command]
     try:
-        return handler(args, forced, say)
+        code = handler(args, forced, say)
+        diagnostics.log.info("exit %s", code)
+        if debug and args.command == _OPEN:
+            say.raw_fail(_debug_line(lang, log_file))
+        return code
     except KeyboardInterrupt:
+        diagnostics.log.info("interrupted")
         say.fail("cli.interrupted")
         return 130
+    except Exception as error:
+        diagnostics.log_error(f"command {args.command} stopped on an unexpected error", error)
+        raise
     except BrokenPipeError:
         # ``abri check c.toml | head -1``: the reader left; nothing more to say.
         with contextlib.suppress(OSError):

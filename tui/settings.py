@@ -1,21 +1,34 @@
 """User settings: a small TOML file in the user's config folder.
 
-It holds only preferences and where the last case was: the last case's path and
-the theme.  Never any case content - a helper's machine must not keep a copy of
+It holds only preferences and where the last case was: the last case's path,
+the theme and the keymap.  Never any case content - a helper's machine must not keep a copy of
 what a victim typed.  ``ABRI_CONFIG_DIR`` and ``ABRI_DATA_DIR`` override the
 platformdirs folders (tests and portable installs use them).
 
 Reading never fails: a missing or broken settings file gives the defaults (and a
 broken one is left untouched until the next explicit change).  Writing is atomic.
+
+The keymap (``[keymap]`` table: binding id -> keys) changes the keys of the app::
+
+    [keymap]
+    app-quit = "ctrl+q,f10"      # several keys: comma-separated
+    evidence-add = "insert"
+
+Every binding id is listed in ``docs/keys.md``.  :func:`check_keymap` sorts the
+entries into those applied (with Textual's ``App.set_keymap``) and the problems,
+which help (f1) shows; a wrong entry never stops the app.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tomllib
-from dataclasses import dataclass, fields
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 import tomli_w
@@ -90,6 +103,8 @@ class Settings:
     """Absolute path of the case opened last, reopened by ``abri`` alone."""
     theme: str = ""
     """Name of the chosen theme; empty means the default calm dark theme."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Binding id -> keys, as written in the ``[keymap]`` table (checked when applied)."""
 
     @classmethod
     def load(cls) -> Settings:
@@ -99,9 +114,19 @@ class Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return cls()
-        known = {field.name for field in fields(cls)}
-        values = {key: value for key, value in data.items() if key in known}
-        return cls(**{key: value for key, value in values.items() if isinstance(value, str)})
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            value = data.get(item.name)
+            if item.name == "keymap":
+                if isinstance(value, dict):
+                    # Kept as written (strings only), so that saving the theme later
+                    # does not drop an entry; check_keymap says what is wrong with it.
+                    values["keymap"] = {
+                        str(key): keys for key, keys in value.items() if isinstance(keys, str)
+                    }
+            elif isinstance(value, str):
+                values[item.name] = value
+        return cls(**values)
 
     def save(self) -> None:
         """Write the settings atomically (temp file in the same folder, then replace).
@@ -124,9 +149,67 @@ class Settings:
             os.fsync(handle.fileno())
         os.replace(temp, path)
 
-    def update(self, **values: str) -> None:
+    def update(self, **values: Any) -> None:
         """Change some settings and save them; a failure to save is ignored."""
         for key, value in values.items():
             setattr(self, key, value)
         with contextlib.suppress(OSError):
             self.save()
+
+
+# --------------------------------------------------------------------------- keymap
+
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_KEY_NAME = re.compile(r"^[a-z0-9_]+$")
+_BINDING_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def key_problem(keys: str) -> str | None:
+    """Why ``keys`` (``"ctrl+q,f10"``) is not a valid key list, or None if it is.
+
+    Each key is ``[modifier+]...name``: modifiers ctrl, shift, alt, meta, super,
+    hyper; a name like ``a``, ``f10``, ``delete``, ``question_mark``, ``plus``, or
+    one printable character (``?``).
+    """
+    if not keys.strip():
+        return "no key given"
+    for key in keys.split(","):
+        key = key.strip()
+        *modifiers, name = key.split("+")
+        if "" in modifiers or (not name and modifiers):
+            return f"{key!r}: a key is missing around '+' (the + key itself is written plus)"
+        bad = [modifier for modifier in modifiers if modifier not in _MODIFIERS]
+        if bad:
+            return f"{key!r}: unknown modifier {bad[0]!r} (known: {', '.join(_MODIFIERS)})"
+        if not name:
+            return "an empty key between commas"
+        printable = len(name) == 1 and name.isprintable() and not name.isspace()
+        if not (printable or _KEY_NAME.match(name)):
+            return f"{key!r}: not a key name (examples: a, f10, delete, ctrl+n)"
+    return None
+
+
+def check_keymap(
+    keymap: Mapping[str, str], known_ids: Collection[str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Split a keymap into what can be applied and one sentence per problem.
+
+    An entry is applied when its id looks like a binding id (and, if ``known_ids``
+    is given, is one of them) and its keys are valid; keys are kept as written,
+    without spaces around the commas.
+    """
+    applied: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in keymap.items():
+        if not _BINDING_ID.match(binding_id):
+            problems.append(f"{binding_id[:40]!r} is not a binding id")
+            continue
+        if known_ids is not None and binding_id not in known_ids:
+            problems.append(f"{binding_id!r} is not a binding of Abri (see docs/keys.md)")
+            continue
+        problem = key_problem(keys)
+        if problem:
+            problems.append(f"{binding_id}: {problem}")
+            continue
+        applied[binding_id] = ",".join(key.strip() for key in keys.split(","))
+    return applied, problems

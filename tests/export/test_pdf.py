@@ -10,14 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.chromium import needs_chromium
 from tests.export.conftest import CaseFactory
-from tui.export import export_case, find_chromium
+from tui.export import export_case
 
 A4_LANDSCAPE = (842, 595)  # points, rounded
-
-needs_chromium = pytest.mark.skipif(
-    find_chromium() is None, reason="no Chromium (apt-get install chromium-headless-shell)"
-)
 
 
 def _landscape_a4(reader: PdfReader) -> bool:

@@ -14,6 +14,7 @@ switches the language of the whole app from here; ``escape``, ``f1`` or ``?`` cl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from textual.widgets import Static
 
 from tui.core.i18n import format_day, key_display
 from tui.core.text import one_line, visible
-from tui.shell import shell
+from tui.shell import Shell, shell
 from tui.widgets.status import KeysFooter
 
 if TYPE_CHECKING:
@@ -61,6 +62,38 @@ MARK_LEGEND: tuple[tuple[str, str], ...] = (
     ("!", "app.help.mark-file-problem"),
 )
 """The evidence table's marks (time sources, files on disk) and their messages."""
+
+_GLOBAL_IDS = {
+    "f1": "app-help",
+    "f2": "app-calm",
+    "f3": "app-evidence",
+    "f4": "app-export",
+    "ctrl+p": "app-palette",
+    "ctrl+q": "app-quit",
+}
+"""The binding id of each global key, to show it as the settings' keymap changed it."""
+
+
+def _remapped(keymap: Mapping[str, str], key: str) -> str:
+    keys = keymap.get(_GLOBAL_IDS.get(key, ""))
+    return keys.replace(",", " / ") if keys else key
+
+
+def _keymap_lines(app: Shell) -> ComposeResult:
+    """The settings' ``[keymap]``: what was changed, and every entry that was ignored."""
+    from tui.keymap import bindings
+    from tui.settings import check_keymap
+
+    applied, problems = check_keymap(app.settings.keymap, bindings())
+    if not (applied or problems):
+        return
+    yield Static(Content(app.tr("diag.keymap.heading")), classes="help-heading")
+    for binding_id, keys in applied.items():
+        text = app.tr("diag.keymap.line", id=binding_id, keys=keys)
+        yield Static(Content(one_line(text, 200)), classes="help-text")
+    for problem in problems:
+        text = app.tr("diag.keymap.problem", problem=problem)
+        yield Static(Content(one_line(text, 200)), classes="help-text")
 
 
 def _key_line(key: str, text: str) -> Content:
@@ -112,7 +145,10 @@ class HelpScreen(ModalScreen[None]):
             yield from self._contacts()
             yield Static(Content(tr("app.help.global")), classes="help-heading")
             for key, message in GLOBAL_KEYS:
-                yield Static(_key_line(_key_names(key, app.lang), tr(message)), classes="help-key")
+                shown = _remapped(self.app._keymap, key)
+                yield Static(
+                    _key_line(_key_names(shown, app.lang), tr(message)), classes="help-key"
+                )
             yield Static(Content(tr("app.help.this-screen")), classes="help-heading")
             lines = self._screen_keys()
             if lines:
@@ -125,6 +161,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content(tr("app.help.marks")), classes="help-heading")
             for mark, message in MARK_LEGEND:
                 yield Static(_key_line(mark, tr(message)), classes="help-key")
+            yield from _keymap_lines(app)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -85,8 +85,10 @@ class StatusLine(Static):
         self.set_class(app.save_state == "error", "-error")
         # Help stays one key away even when a screen's own keys crowd the footer out.
         help_label = translate("app.key.help", app.lang)
+        # The settings' [keymap] may have moved help to another key.
+        help_key = self.app._keymap.get("app-help", "f1").split(",")[0]
         right = f"{state}   " if state else ""
-        right_width = len(right) + 3 + len(help_label)
+        right_width = len(right) + len(help_key) + 1 + len(help_label)
         width = max(self.size.width - 2, 20)
         room = max(width - right_width - 2, 10)
         if len(title) > room:
@@ -95,8 +97,9 @@ class StatusLine(Static):
         # $variables are inserted as plain text: the title was typed by whoever wrote the case.
         self.update(
             Content.from_markup(
-                "$title$gap$right[b]f1[/b] $help",
+                "$title$gap$right[b]$key[/b] $help",
                 title=title,
+                key=help_key,
                 gap=gap,
                 right=right,
                 help=help_label,
