@@ -1,0 +1,242 @@
+"""``abri capture`` and ``abri recheck``: the command-line side of :mod:`tui.capture`.
+
+Registered from :mod:`tui.cli` (parsers and handlers); kept apart so the capture's
+options and messages live with the capture.  Nothing here goes online unless the
+person ran one of these two commands.  Both print progress with counts, save after
+each entry (an interrupted run keeps what was done) and speak through
+:class:`tui.cli.Output`, so no text from a page or a case reaches the terminal raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.cli import Output
+    from tui.core.case import Evidence
+    from tui.core.store import CaseFile
+
+COMMANDS = ("capture", "recheck")
+
+
+def add_parsers(command: Callable[..., argparse.ArgumentParser], lang: str) -> None:
+    """Add the two sub-commands through :func:`tui.cli.build_parser`'s ``command`` helper."""
+    from tui.core.i18n import t
+
+    case_help = t("cli.help.case", lang)
+    sub = command(
+        "capture", t("capture.help.capture", lang),
+        description=t("capture.help.capture_description", lang),
+    )  # fmt: skip
+    sub.add_argument("case", type=Path, metavar="CASE", help=case_help)
+    sub.add_argument("entries", nargs="*", metavar="ENTRY", help=t("capture.help.entries", lang))
+    which = sub.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help=t("capture.help.all", lang))
+    which.add_argument("--missing", action="store_true", help=t("capture.help.missing", lang))
+    sub.add_argument("--chromium", type=Path, metavar="PATH", help=t("capture.help.chromium", lang))
+    sub.add_argument("--no-lookup", action="store_true", help=t("capture.help.no_lookup", lang))
+    sub = command(
+        "recheck", t("capture.help.recheck", lang),
+        description=t("capture.help.recheck_description", lang),
+    )  # fmt: skip
+    sub.add_argument("case", type=Path, metavar="CASE", help=case_help)
+    sub.add_argument("entries", nargs="*", metavar="ENTRY", help=t("capture.help.entries", lang))
+
+
+def _pick(
+    casefile: CaseFile, names: list[str], every: bool, missing: bool, say: Output
+) -> list[Evidence] | None:
+    """The entries to work on, in table order; None (after saying why) when names are wrong."""
+    case = casefile.case
+    if names:
+        wanted = [name.strip().upper() for name in names]
+        unknown = [name for name in wanted if case.find(name) is None]
+        if unknown:
+            say.fail("capture.unknown_entries", entries=", ".join(unknown))
+            return None
+        chosen = [entry for entry in case.evidence if entry.id in wanted]
+    elif every or missing:
+        chosen = list(case.evidence)
+        if missing:
+            chosen = [entry for entry in chosen if not entry.captures]
+    else:
+        chosen = list(case.evidence)
+    without = [entry.id for entry in chosen if not entry.url]
+    if without:
+        say.say("capture.no_url", entries=", ".join(without))
+    return [entry for entry in chosen if entry.url]
+
+
+def _warn_allow(say: Output) -> None:
+    from tui.capture.policy import allow_warning
+
+    warning = allow_warning(say.lang)
+    if warning:
+        say.fail("cli.notice", text=warning)
+
+
+def cmd_capture(args: argparse.Namespace, forced: str | None, say: Output) -> int:
+    """``abri capture CASE [ENTRY …|--all|--missing]``: screenshots, archive, look-ups."""
+    from tui.cli import OK, PROBLEMS, UNREADABLE, _case_for_command
+
+    if not args.entries and not args.all and not args.missing:
+        say.fail("capture.which")
+        return UNREADABLE
+    with _case_for_command(args.case, forced, say) as casefile:
+        if casefile is None:
+            return UNREADABLE
+        if casefile.read_only:
+            return PROBLEMS
+        entries = _pick(casefile, args.entries, args.all, args.missing, say)
+        if entries is None:
+            return UNREADABLE
+        if not entries:
+            say.say("capture.nothing")
+            return OK
+        from tui.export.pdf_writer import find_chromium
+
+        chromium = find_chromium(str(args.chromium) if args.chromium else None)
+        if chromium is None:
+            say.fail("capture.no_chromium")
+            return PROBLEMS
+        _warn_allow(say)
+        return _capture_all(casefile, entries, chromium, not args.no_lookup, say)
+
+
+def _capture_all(
+    casefile: CaseFile, entries: list[Evidence], chromium: str, lookups: bool, say: Output
+) -> int:
+    from tui.capture.apply import apply_capture
+    from tui.capture.browser import CaptureCancelled
+    from tui.capture.fetch import Throttle
+    from tui.capture.job import capture_entry, discard
+    from tui.cli import OK, PROBLEMS
+    from tui.core.attachments import AttachError
+    from tui.core.store import SaveError
+
+    case = casefile.case
+    throttle = Throttle()
+    cancel = threading.Event()
+    failures = 0
+    for number, entry in enumerate(entries, 1):
+        say.say("capture.progress", n=number, total=len(entries), entry=entry.id, url=entry.url)
+        try:
+            outcome = capture_entry(
+                entry, casefile.evidence_dir, chromium=chromium, language=case.language,
+                timezone=case.timezone, lookups=lookups, throttle=throttle, cancel=cancel,
+            )  # fmt: skip
+        except (KeyboardInterrupt, CaptureCancelled):
+            cancel.set()
+            say.fail("capture.cancelled", done=number - 1, total=len(entries))
+            return PROBLEMS
+        if outcome.error and not outcome.pages:
+            discard(outcome)
+            failures += 1
+            say.fail("capture.failed", entry=entry.id, reason=outcome.error)
+            continue
+        try:
+            applied = apply_capture(casefile, entry.id, outcome)
+        except (SaveError, AttachError) as error:
+            failures += 1
+            say.raw_fail(str(error))
+            continue
+        _report(applied, outcome, say)
+    say.say("capture.summary", done=len(entries) - failures, total=len(entries))
+    return PROBLEMS if failures else OK
+
+
+def _report(applied: Any, outcome: Any, say: Output) -> None:
+    """What one capture recorded: verdict and time per page, every file with its hash."""
+    from tui.core.timeparse import format_datetime
+
+    evidence = applied.evidence
+    for page in outcome.pages:
+        when = page.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        seconds = (page.finished_at - page.started_at).total_seconds()
+        say.say(
+            "capture.page", label=page.label, verdict=page.verdict,
+            indicator=page.indicator or "-", when=when, seconds=f"{seconds:.1f}",
+        )  # fmt: skip
+        if page.refused:
+            say.say("capture.refused", count=len(page.refused), first=page.refused[0])
+    for role, attachment in applied.attachments:
+        say.say("capture.file", role=role, path=attachment.path, sha256=attachment.sha256)
+    lookup = outcome.lookup
+    if lookup is not None:
+        say.say(
+            "capture.lookup", method=lookup.method, outcome=lookup.outcome,
+            indicator=lookup.indicator or "-",
+        )  # fmt: skip
+        if "account_id" in applied.filled:
+            say.say("capture.account_filled", account_id=evidence.account_id)
+        if applied.offered_account_id:
+            say.say(
+                "capture.account_offered", found=applied.offered_account_id,
+                typed=evidence.account_id, entry=evidence.id,
+            )  # fmt: skip
+        if applied.time_mismatch:
+            say.say("capture.time_mismatch", text=applied.time_mismatch)
+        if lookup.created_at is not None:
+            shown = format_datetime(lookup.created_at, "UTC", say.lang)
+            say.say("capture.created_at", when=shown)
+
+
+def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> int:
+    """``abri recheck CASE [ENTRY …]``: one "still online?" record per entry."""
+    from tui.cli import OK, PROBLEMS, UNREADABLE, _case_for_command
+
+    with _case_for_command(args.case, forced, say) as casefile:
+        if casefile is None:
+            return UNREADABLE
+        if casefile.read_only:
+            return PROBLEMS
+        entries = _pick(casefile, args.entries, True, False, say)
+        if entries is None:
+            return UNREADABLE
+        if not entries:
+            say.say("capture.nothing")
+            return OK
+        _warn_allow(say)
+        return _recheck_all(casefile, entries, say)
+
+
+def _recheck_all(casefile: CaseFile, entries: list[Evidence], say: Output) -> int:
+    from tui.capture.apply import apply_checks
+    from tui.capture.fetch import Fetcher
+    from tui.capture.proxy import FilteringProxy
+    from tui.capture.recheck import recheck_entry
+    from tui.cli import OK, PROBLEMS
+    from tui.core.case import OnlineCheck
+    from tui.core.store import SaveError
+
+    results: dict[str, OnlineCheck] = {}
+    interrupted = False
+    with FilteringProxy() as proxy:
+        fetcher = Fetcher(proxy)
+        for number, entry in enumerate(entries, 1):
+            try:
+                check = recheck_entry(entry, fetcher)
+            except KeyboardInterrupt:
+                interrupted = True
+                break
+            results[entry.id] = check
+            say.say(
+                "capture.recheck_line", n=number, total=len(entries), entry=entry.id,
+                result=say.tr(f"capture.result.{check.result}"), method=check.method,
+                indicator=check.indicator or "-",
+            )  # fmt: skip
+    if results:
+        try:
+            apply_checks(casefile, results)
+        except SaveError as error:
+            say.raw_fail(str(error))
+            return PROBLEMS
+    if interrupted:
+        say.fail("capture.cancelled", done=len(results), total=len(entries))
+        return PROBLEMS
+    say.say("capture.recheck_summary", total=len(results))
+    return OK
