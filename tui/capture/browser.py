@@ -322,8 +322,11 @@ async def _capture(
                     with contextlib.suppress(PlaywrightError):
                         await _guard(page.wait_for_load_state("load", timeout=10_000), cancel)
                     status = response.status
-                    if response.headers.get("x-abri-proxy") == "refused":
+                    mark = response.headers.get("x-abri-proxy")
+                    if mark == "refused":
                         verdict = "refused"
+                    elif mark == "unreachable":
+                        verdict, indicator = "failed", "unreachable"
                     manifest["redirect_chain"] = await _redirects(response)
                     manifest["main_response"] = {
                         "url": response.url,

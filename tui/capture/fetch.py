@@ -131,6 +131,8 @@ class Fetcher:
             if refused:
                 last = self.proxy.log.refusals[-1]
                 return Fetched(url, None, {}, b"", error=last.reason, refused=True)
+            if error.headers.get("x-abri-proxy") == "unreachable":
+                return Fetched(url, None, {}, b"", error="unreachable")
             return _read(url, error.code, error.headers, error)
         except (urllib.error.URLError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)

@@ -140,13 +140,21 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden = 0
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("br", "p") and self.parts:
+        if tag in ("script", "style", "template"):
+            self.hidden += 1
+        elif tag in ("br", "p") and self.parts:
             self.parts.append("\n")
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template") and self.hidden:
+            self.hidden -= 1
+
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def html_text(markup: str) -> str:

@@ -143,10 +143,11 @@ class FilteringProxy:
                 self._server.close()
                 with contextlib.suppress(Exception):
                     loop.run_until_complete(self._server.wait_closed())
-                for task in asyncio.all_tasks(loop):
+                pending = asyncio.all_tasks(loop)
+                for task in pending:
                     task.cancel()
                 with contextlib.suppress(Exception):
-                    loop.run_until_complete(asyncio.sleep(0))
+                    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
                 loop.close()
 
         self._thread = threading.Thread(target=run, name="abri-proxy", daemon=True)
@@ -302,11 +303,13 @@ def _split_host_port(authority: str, default: int) -> tuple[str, int]:
 
 
 async def _answer(writer: asyncio.StreamWriter, status: int, text: str) -> None:
+    """Abri's own answer, marked ``X-Abri-Proxy: refused`` (403) or ``unreachable`` (502)."""
+    mark = "unreachable" if status == 502 else "refused"
     reason = {400: "Bad Request", 403: "Forbidden", 502: "Bad Gateway"}.get(status, "Error")
     body = (text + "\n").encode("utf-8", "replace")
     writer.write(
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\nX-Abri-Proxy: refused\r\n"
+        f"Content-Length: {len(body)}\r\nX-Abri-Proxy: {mark}\r\n"
         "Connection: close\r\n\r\n".encode()
         + body
     )
