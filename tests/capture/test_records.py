@@ -43,7 +43,9 @@ def test_records_round_trip_through_toml() -> None:
                 account_id=F.X_USER_ID, created_at=PUBLISHED, raw="c-files/E0001-2.json",
             ),
         ),
-        checks=(OnlineCheck(at=T0, result="removed", method="x-syndication", indicator="tombstone"),),
+        checks=(
+            OnlineCheck(at=T0, result="removed", method="x-syndication", indicator="tombstone"),
+        ),
     )  # fmt: skip
     case = Case(title="t", evidence=[entry])
     again = loads(dumps(case)).evidence[0]
