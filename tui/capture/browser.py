@@ -270,6 +270,7 @@ async def _capture(
     final_url = url
     verdict, indicator, error = "loaded", "", ""
     received: dict[str, float] = {}
+    held: list[str] = []
     proxy = FilteringProxy()
     proxy.start()
     try:
@@ -317,6 +318,9 @@ async def _capture(
                         verdict, indicator = "failed", text
                     error = text
                 if response is not None:
+                    # The page is the evidence: a script or a late meta refresh may not
+                    # take the browser elsewhere (the attempt is recorded instead).
+                    await page.route("**/*", _hold_main_frame(page, held))
                     with contextlib.suppress(PlaywrightError):
                         await _guard(page.wait_for_timeout(SETTLE_MS), cancel)
                     with contextlib.suppress(PlaywrightError):
@@ -378,6 +382,7 @@ async def _capture(
             "indicator": indicator,
             "error": error,
             "ip_connected": address,
+            "navigations_held": held,
             "connections": [
                 {"host": c.host, "port": c.port, "address": c.address, "method": c.method}
                 for c in proxy.log.connections
@@ -425,6 +430,21 @@ async def _capture(
         error=error,
         refused=refused,
     )
+
+
+def _hold_main_frame(page: Any, held: list[str]) -> Any:
+    """A route handler that stops the main frame from navigating away after load."""
+
+    async def handler(route: Any) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            held.append(request.url[:2000])
+            # "204 No Content" leaves the page where it is; aborting would show an error page.
+            await route.fulfill(status=204, body="")
+        else:
+            await route.continue_()
+
+    return handler
 
 
 async def _shoot(
