@@ -110,42 +110,36 @@ def cmd_capture(args: argparse.Namespace, forced: str | None, say: Output) -> in
 def _capture_all(
     casefile: CaseFile, entries: list[Evidence], chromium: str, lookups: bool, say: Output
 ) -> int:
-    from tui.capture.apply import apply_capture
     from tui.capture.browser import CaptureCancelled
-    from tui.capture.fetch import Throttle
-    from tui.capture.job import capture_entry, discard
+    from tui.capture.run import Done, capture_entries
     from tui.cli import OK, PROBLEMS
-    from tui.core.attachments import AttachError
-    from tui.core.store import SaveError
 
-    case = casefile.case
-    throttle = Throttle()
+    urls = {entry.id: entry.url for entry in entries}
+    total = len(entries)
+    finished: list[Done] = []
+
+    def progress(number: int, count: int, entry_id: str) -> None:
+        say.say("capture.progress", n=number, total=count, entry=entry_id, url=urls[entry_id])
+
+    def done(item: Done) -> None:
+        finished.append(item)
+        if item.applied is None or item.outcome is None:
+            say.fail("capture.failed", entry=item.entry_id, reason=item.error)
+        else:
+            _report(item.applied, item.outcome, say)
+
     cancel = threading.Event()
-    failures = 0
-    for number, entry in enumerate(entries, 1):
-        say.say("capture.progress", n=number, total=len(entries), entry=entry.id, url=entry.url)
-        try:
-            outcome = capture_entry(
-                entry, casefile.evidence_dir, chromium=chromium, language=case.language,
-                timezone=case.timezone, lookups=lookups, throttle=throttle, cancel=cancel,
-            )  # fmt: skip
-        except (KeyboardInterrupt, CaptureCancelled):
-            cancel.set()
-            say.fail("capture.cancelled", done=number - 1, total=len(entries))
-            return PROBLEMS
-        if outcome.error and not outcome.pages:
-            discard(outcome)
-            failures += 1
-            say.fail("capture.failed", entry=entry.id, reason=outcome.error)
-            continue
-        try:
-            applied = apply_capture(casefile, entry.id, outcome)
-        except (SaveError, AttachError) as error:
-            failures += 1
-            say.raw_fail(str(error))
-            continue
-        _report(applied, outcome, say)
-    say.say("capture.summary", done=len(entries) - failures, total=len(entries))
+    try:
+        capture_entries(
+            casefile, [entry.id for entry in entries], chromium=chromium, lookups=lookups,
+            cancel=cancel, progress=progress, done=done,
+        )  # fmt: skip
+    except (KeyboardInterrupt, CaptureCancelled):
+        cancel.set()
+        say.fail("capture.cancelled", done=len(finished), total=total)
+        return PROBLEMS
+    failures = sum(1 for item in finished if item.applied is None)
+    say.say("capture.summary", done=total - failures, total=total)
     return PROBLEMS if failures else OK
 
 
@@ -205,38 +199,31 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
 
 
 def _recheck_all(casefile: CaseFile, entries: list[Evidence], say: Output) -> int:
-    from tui.capture.apply import apply_checks
-    from tui.capture.fetch import Fetcher
-    from tui.capture.proxy import FilteringProxy
-    from tui.capture.recheck import recheck_entry
+    from tui.capture.browser import CaptureCancelled
+    from tui.capture.run import recheck_entries
     from tui.cli import OK, PROBLEMS
     from tui.core.case import OnlineCheck
     from tui.core.store import SaveError
 
-    results: dict[str, OnlineCheck] = {}
-    interrupted = False
-    with FilteringProxy() as proxy:
-        fetcher = Fetcher(proxy)
-        for number, entry in enumerate(entries, 1):
-            try:
-                check = recheck_entry(entry, fetcher)
-            except KeyboardInterrupt:
-                interrupted = True
-                break
-            results[entry.id] = check
-            say.say(
-                "capture.recheck_line", n=number, total=len(entries), entry=entry.id,
-                result=say.tr(f"capture.result.{check.result}"), method=check.method,
-                indicator=check.indicator or "-",
-            )  # fmt: skip
-    if results:
-        try:
-            apply_checks(casefile, results)
-        except SaveError as error:
-            say.raw_fail(str(error))
-            return PROBLEMS
-    if interrupted:
-        say.fail("capture.cancelled", done=len(results), total=len(entries))
+    total = len(entries)
+    numbers = {entry.id: n for n, entry in enumerate(entries, 1)}
+    recorded: list[str] = []
+
+    def done(entry_id: str, check: OnlineCheck) -> None:
+        recorded.append(entry_id)
+        say.say(
+            "capture.recheck_line", n=numbers[entry_id], total=total, entry=entry_id,
+            result=say.tr(f"capture.result.{check.result}"), method=check.method,
+            indicator=check.indicator or "-",
+        )  # fmt: skip
+
+    try:
+        results = recheck_entries(casefile, [entry.id for entry in entries], done=done)
+    except (KeyboardInterrupt, CaptureCancelled):
+        say.fail("capture.cancelled", done=len(recorded), total=total)
+        return PROBLEMS
+    except SaveError as error:
+        say.raw_fail(str(error))
         return PROBLEMS
     say.say("capture.recheck_summary", total=len(results))
     return OK
