@@ -251,6 +251,10 @@ async def _capture(
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
+    # Interrupted captures leave Playwright futures failing after nobody awaits them
+    # ("Future exception was never retrieved"): every error that matters is handled
+    # below, so the loop's own reports would only be tracebacks on the person's screen.
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
     started = datetime.now(UTC)
     profile = staging / f".profile-{label}"
     profile.mkdir(parents=True, exist_ok=True)
