@@ -166,3 +166,25 @@ def test_apply_checks_appends_one_record_per_entry(tmp_path: Path) -> None:
     apply_checks(casefile, {"E0001": OnlineCheck(T0, "removed", "x-syndication", 200, "tombstone")})
     checks = CaseFile.open(casefile.path).case.evidence[0].checks
     assert [c.result for c in checks] == ["online", "removed"]
+
+
+def test_the_timeline_says_seen_online_then_absent() -> None:
+    from tui.capture.timeline import online_timeline
+
+    entry = Evidence(
+        id="E0001",
+        captures=(CaptureRecord(at=T0, finished_at=T0, url="u", verdict="loaded"),),
+        checks=(
+            OnlineCheck(T0 + timedelta(hours=1), "online", "x-syndication"),
+            OnlineCheck(T0 + timedelta(days=2), "removed", "x-syndication", 200, "tombstone"),
+            OnlineCheck(T0 + timedelta(days=3), "removed", "x-syndication", 404, "HTTP 404"),
+        ),
+    )
+    assert online_timeline(entry, "Europe/Paris", "fr") == (
+        "Toujours en ligne ? en ligne le 01/12/2026 11:00; supprimée le 03/12/2026 11:00 "
+        "(chaque vérification indique ce que le site montrait ; aucune ne prouve)"
+    )
+    assert "online on 2026-12-01 11:00; removed on 2026-12-03 11:00" in online_timeline(
+        entry, "Europe/Paris", "en"
+    )
+    assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""
