@@ -78,7 +78,7 @@ def test_the_private_server_sees_nothing_through_any_trick(
     )
     tricks, manifest = _capture(f"{public.base}/tricks", tmp_path, "tricks")
     redirect, redirect_manifest = _capture(f"{public.base}/302", tmp_path, "302")
-    meta, _ = _capture(f"{public.base}/meta", tmp_path, "meta")
+    meta, meta_manifest = _capture(f"{public.base}/meta", tmp_path, "meta")
     assert private.hits == []
     assert "SECRET-MARKER" not in (tmp_path / "tricks" / "page.mhtml").read_text()
     # Chromium writes 2130706433 and 0x7f000001 as 127.0.0.1 before asking the proxy,
@@ -89,7 +89,9 @@ def test_the_private_server_sees_nothing_through_any_trick(
     assert manifest["navigations_held"] == [f"http://127.0.0.1:{q}/js-redirect"]
     assert redirect.verdict == "refused"
     assert [hop["status"] for hop in redirect_manifest["redirect_chain"]] == [302, 403]
-    assert redirect.refused and meta.refused
+    assert redirect.refused
+    assert meta_manifest["navigations_held"] == [f"http://127.0.0.1:{q}/meta"]
+    assert meta.final_url == f"{public.base}/meta"
 
 
 def test_artefacts_banner_hidden_only_in_the_clean_shot_and_tall_page_clipped(
@@ -135,11 +137,14 @@ def test_walls_gone_pages_and_downloads_are_named(
         {"Content-Type": "application/octet-stream", "Content-Disposition": "attachment; x.exe"},
         b"MZ" * 1000,
     )
-    login, _ = _capture(f"{public.base}/login", tmp_path, "login")
+    public.routes["/post"] = html('<script>location.replace("/login")</script><p>wait</p>')
+    login, _ = _capture(f"{public.base}/post", tmp_path, "login")
     bot, _ = _capture(f"{public.base}/bot", tmp_path, "bot")
     gone, _ = _capture(f"{public.base}/gone", tmp_path, "gone")
     download, _ = _capture(f"{public.base}/file", tmp_path, "file")
     assert (login.verdict, bot.verdict) == ("login-wall", "bot-check")
+    # A same-site redirect to a login page is followed: the wall is what the page shows.
+    assert login.final_url == f"{public.base}/login"
     assert login.file("viewport") is not None  # what was seen is kept
     assert (gone.verdict, gone.indicator) == ("removed", "HTTP 404")
     assert download.verdict == "download"

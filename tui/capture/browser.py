@@ -305,6 +305,9 @@ async def _capture(
                         received[response.url] = time.time()
 
                 page.on("response", on_response)
+                # The page is the evidence: a script or a meta refresh may not take the
+                # browser to another site (the attempt is recorded instead).
+                await page.route("**/*", _hold_main_frame(page, held))
                 response = None
                 try:
                     response = await _guard(
@@ -322,9 +325,6 @@ async def _capture(
                         verdict, indicator = "failed", text
                     error = text
                 if response is not None:
-                    # The page is the evidence: a script or a late meta refresh may not
-                    # take the browser elsewhere (the attempt is recorded instead).
-                    await page.route("**/*", _hold_main_frame(page, held))
                     with contextlib.suppress(PlaywrightError):
                         await _guard(page.wait_for_timeout(SETTLE_MS), cancel)
                     with contextlib.suppress(PlaywrightError):
@@ -437,18 +437,34 @@ async def _capture(
 
 
 def _hold_main_frame(page: Any, held: list[str]) -> Any:
-    """A route handler that stops the main frame from navigating away after load."""
+    """A route handler that keeps the main frame on the site it was sent to.
+
+    The first navigation (the address asked for, with its HTTP redirects, which
+    routes do not see) goes ahead; later ones stay on the same origin (a login wall
+    on the same site is part of what the page shows) or are answered ``204 No
+    Content``, which leaves the page where it is (aborting would show an error page).
+    """
+    seen: list[str] = []
 
     async def handler(route: Any) -> None:
         request = route.request
         if request.is_navigation_request() and request.frame == page.main_frame:
-            held.append(request.url[:2000])
-            # "204 No Content" leaves the page where it is; aborting would show an error page.
-            await route.fulfill(status=204, body="")
-        else:
-            await route.continue_()
+            if seen and _origin(request.url) != _origin(page.url):
+                held.append(request.url[:2000])
+                await route.fulfill(status=204, body="")
+                return
+            seen.append(request.url)
+        await route.continue_()
 
     return handler
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    try:
+        parts = urlsplit(url)
+        return (parts.scheme, (parts.hostname or "").lower(), parts.port)
+    except ValueError:
+        return ("", url, None)
 
 
 async def _shoot(
