@@ -188,3 +188,17 @@ def test_the_timeline_says_seen_online_then_absent() -> None:
         entry, "Europe/Paris", "en"
     )
     assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""
+
+
+def test_a_capture_record_pointing_outside_the_evidence_folder_is_refused() -> None:
+    import tomli_w
+
+    from tui.core.store import decode, to_document
+
+    doc = to_document(Case(title="t", evidence=[Evidence(id="E0001")]))
+    doc["evidence"][0]["captures"] = [
+        {"at": T0, "finished_at": T0, "url": "https://x.com/", "files": ["../../etc/passwd"]}
+    ]
+    with pytest.raises(CaseError) as caught:
+        decode(tomli_w.dumps(doc), "c-files")
+    assert caught.value.problems[0].location == "evidence[1].captures[1].files"

@@ -748,6 +748,13 @@ class _Decoder:
                 values[item.name] = self._record_value(
                     raw[item.name], str(item.type), f"{loc}.{item.name}"
                 )
+                if item.name in ("files", "raw"):
+                    # References to attachments: the same path rules as the attachments.
+                    paths = values[item.name]
+                    for path in (paths,) if isinstance(paths, str) else paths or ():
+                        message = path and attachment_path_problem(path, self.evidence_folder)
+                        if message:
+                            self.problems.append(Problem(f"{loc}.{item.name}", message))
             result = values.get("result")
             if kind is OnlineCheck and result is not None and result not in CHECK_RESULTS:
                 self.problem(loc + ".result", "store.bad_choice", choices=", ".join(CHECK_RESULTS))
