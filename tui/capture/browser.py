@@ -300,9 +300,13 @@ async def _capture(
                 page = context.pages[0] if context.pages else await context.new_page()
                 page.set_default_timeout(timeout_s * 1000)
 
+                main_responses: list[Any] = []
+
                 def on_response(response: Any) -> None:
                     if response.request.is_navigation_request():
                         received[response.url] = time.time()
+                        if response.frame == page.main_frame:
+                            main_responses.append(response)
 
                 page.on("response", on_response)
                 # The page is the evidence: a script or a meta refresh may not take the
@@ -324,6 +328,16 @@ async def _capture(
                     else:
                         verdict, indicator = "failed", text
                     error = text
+                    if held and main_responses and verdict == "failed":
+                        # A held navigation (another site) interrupted the wait for
+                        # "load": the page asked for is there, capture it as loaded.
+                        response = next(
+                            (r for r in main_responses if not 300 <= r.status < 400),
+                            main_responses[0],
+                        )
+                        verdict, indicator = "loaded", ""
+                        with contextlib.suppress(PlaywrightError):
+                            await _guard(page.wait_for_load_state("load", timeout=10_000), cancel)
                 if response is not None:
                     with contextlib.suppress(PlaywrightError):
                         await _guard(page.wait_for_timeout(SETTLE_MS), cancel)
