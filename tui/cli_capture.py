@@ -149,20 +149,26 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
 
     evidence = applied.evidence
     for page in outcome.pages:
-        when = page.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = format_datetime(page.started_at, "UTC", say.lang, seconds=True) + " UTC"
         seconds = (page.finished_at - page.started_at).total_seconds()
         say.say(
-            "capture.page", label=page.label, verdict=page.verdict,
+            "capture.page", label=say.tr(f"capture.label.{page.label}"),
+            verdict=say.tr(f"capture.verdict.{page.verdict}"),
             indicator=page.indicator or "-", when=when, seconds=f"{seconds:.1f}",
         )  # fmt: skip
         if page.refused:
             say.say("capture.refused", count=len(page.refused), first=page.refused[0])
     for role, attachment in applied.attachments:
-        say.say("capture.file", role=role, path=attachment.path, sha256=attachment.sha256)
+        label, _, kind = role.rpartition(" ")
+        shown = say.tr(f"capture.role.{kind}")
+        if label == "embed":
+            shown = f"{say.tr('capture.label.embed')}, {shown}"
+        say.say("capture.file", role=shown, path=attachment.path, sha256=attachment.sha256)
     lookup = outcome.lookup
     if lookup is not None:
         say.say(
-            "capture.lookup", method=lookup.method, outcome=lookup.outcome,
+            "capture.lookup", method=lookup.method,
+            outcome=say.tr(f"capture.outcome.{lookup.outcome}"),
             indicator=lookup.indicator or "-",
         )  # fmt: skip
         if "account_id" in applied.filled:
