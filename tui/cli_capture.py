@@ -45,6 +45,8 @@ def add_parsers(command: Callable[..., argparse.ArgumentParser], lang: str) -> N
     )  # fmt: skip
     sub.add_argument("case", type=Path, metavar="CASE", help=case_help)
     sub.add_argument("entries", nargs="*", metavar="ENTRY", help=t("capture.help.entries", lang))
+    sub.add_argument("--snapshot", action="store_true", help=t("capture.help.snapshot", lang))
+    sub.add_argument("--chromium", type=Path, metavar="PATH", help=t("capture.help.chromium", lang))
 
 
 def _pick(
@@ -200,8 +202,29 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
         if not entries:
             say.say("capture.nothing")
             return OK
+        chromium = None
+        if args.snapshot:
+            from tui.export.pdf_writer import find_chromium
+
+            chromium = find_chromium(str(args.chromium) if args.chromium else None)
+            if chromium is None:
+                say.fail("capture.no_chromium")
+                return PROBLEMS
         _warn_allow(say)
-        return _recheck_all(casefile, entries, say)
+        code = _recheck_all(casefile, entries, say)
+        if chromium is None or code != OK:
+            return code
+        # A post still online gets a fresh snapshot (asked for with --snapshot).
+        online = [
+            entry
+            for entry in entries
+            if (found := casefile.case.find(entry.id)) is not None
+            and found.checks
+            and found.checks[-1].result == "online"
+        ]
+        if not online:
+            return code
+        return _capture_all(casefile, online, chromium, False, say)
 
 
 def _recheck_all(casefile: CaseFile, entries: list[Evidence], say: Output) -> int:

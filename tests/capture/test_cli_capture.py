@@ -58,7 +58,11 @@ def test_capture_all_fills_screenshots_archive_capture_time_and_account_ids(
         for url in (F.X_URL, F.BSKY_URL, F.MASTO_URL):
             assert _abri("add", str(path), "--url", url, env=env).returncode == 0
         done = _abri("capture", str(path), "--all", env=env)
+        # A re-check that finds the post online can add a fresh snapshot.
+        again = _abri("recheck", str(path), "E0002", "--snapshot", env=env)
         assert private.hits == []
+    assert again.returncode == 0, again.stderr
+    assert "E0002: online (by bluesky-appview: threadViewPost)" in again.stdout
     assert done.returncode == 0, done.stderr
     assert "3 of 3 entries captured." in done.stdout
     assert "ABRI_CAPTURE_ALLOW is set" in done.stderr
@@ -70,6 +74,8 @@ def test_capture_all_fills_screenshots_archive_capture_time_and_account_ids(
         F.MASTO_ACCOUNT,
     )
     assert [c.label for c in x.captures] == ["page", "embed"]
+    assert len(bsky.captures) == 2 and [c.result for c in bsky.checks] == ["online"]
+    assert len(bsky.lookups) == 1  # the snapshot does not look the post up again
     for entry in case.evidence:
         assert entry.posted_at_source == "post-id"  # never replaced by the capture time
         capture = entry.captures[0]
@@ -80,8 +86,12 @@ def test_capture_all_fills_screenshots_archive_capture_time_and_account_ids(
         for record in entry.captures:
             for name in record.files:
                 if name.endswith((".png", ".mhtml")):
-                    assert by_path[name].taken_at == record.at
+                    # A later capture with identical bytes reuses the file (first seen).
+                    taken = by_path[name].taken_at
+                    assert taken is not None and taken <= record.at
                     assert by_path[name].taken_at_source == "capture"
+        first = entry.captures[0]
+        assert all(by_path[n].taken_at == first.at for n in first.files if n.endswith(".png"))
         assert entry.lookups[0].outcome == "found" and entry.lookups[0].raw
     # Every artefact is checked by abri check and listed in the bundle's SHA256SUMS.
     assert _abri("check", str(path), env=env).returncode == 0

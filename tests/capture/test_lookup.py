@@ -147,6 +147,11 @@ def test_one_request_per_two_seconds_per_host(site: FixtureServer) -> None:
     assert len(site.hits) == 2
 
 
+def test_x_token_is_the_one_embeds_send() -> None:
+    # The value FACTS.md gives for this post, computed by X's embed code.
+    assert x_token("1382350606417817604") == "3cms64rzqyd"
+
+
 def test_lookup_bases_and_html_text() -> None:
     assert lookup_bases("x=http://127.0.0.1:8123/, bluesky = http://h:1,junk") == {
         "x": "http://127.0.0.1:8123",
