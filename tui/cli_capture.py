@@ -73,6 +73,16 @@ def _pick(
     return [entry for entry in chosen if entry.url]
 
 
+def _storage(opened: Any) -> CaseFile:
+    """The CaseFile behind what :func:`tui.cli._case_for_command` yields.
+
+    Today that is the CaseFile itself; once the CLI opens cases through the core case
+    session, it is the session's ``casefile`` (until :mod:`tui.capture.apply` is
+    re-routed through the session).
+    """
+    return getattr(opened, "casefile", opened)  # type: ignore[no-any-return]
+
+
 def _warn_allow(say: Output) -> None:
     from tui.capture.policy import allow_warning
 
@@ -88,9 +98,10 @@ def cmd_capture(args: argparse.Namespace, forced: str | None, say: Output) -> in
     if not args.entries and not args.all and not args.missing:
         say.fail("capture.which")
         return UNREADABLE
-    with _case_for_command(args.case, forced, say) as casefile:
-        if casefile is None:
+    with _case_for_command(args.case, forced, say) as opened:
+        if opened is None:
             return UNREADABLE
+        casefile = _storage(opened)
         if casefile.read_only:
             return PROBLEMS
         entries = _pick(casefile, args.entries, args.all, args.missing, say)
@@ -191,9 +202,10 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
     """``abri recheck CASE [ENTRY …]``: one "still online?" record per entry."""
     from tui.cli import OK, PROBLEMS, UNREADABLE, _case_for_command
 
-    with _case_for_command(args.case, forced, say) as casefile:
-        if casefile is None:
+    with _case_for_command(args.case, forced, say) as opened:
+        if opened is None:
             return UNREADABLE
+        casefile = _storage(opened)
         if casefile.read_only:
             return PROBLEMS
         entries = _pick(casefile, args.entries, True, False, say)

@@ -82,16 +82,17 @@ def test_capture_all_fills_screenshots_archive_capture_time_and_account_ids(
         assert capture.verdict == "loaded" and capture.http_status == 200
         names = {a.original_name for a in entry.attachments}
         assert {"viewport.png", "full-page.png", "page.mhtml", "capture.json"} <= names
-        by_path = {a.path: a for a in entry.attachments}
+        by_hash = {a.sha256: a for a in entry.attachments}
         for record in entry.captures:
             for name in record.files:
-                if name.endswith((".png", ".mhtml")):
+                attachment = by_hash[name]
+                if attachment.path.endswith((".png", ".mhtml")):
                     # A later capture with identical bytes reuses the file (first seen).
-                    taken = by_path[name].taken_at
-                    assert taken is not None and taken <= record.at
-                    assert by_path[name].taken_at_source == "capture"
+                    assert attachment.taken_at is not None and attachment.taken_at <= record.at
+                    assert attachment.taken_at_source == "capture"
         first = entry.captures[0]
-        assert all(by_path[n].taken_at == first.at for n in first.files if n.endswith(".png"))
+        shots = [by_hash[n] for n in first.files if by_hash[n].path.endswith(".png")]
+        assert len(shots) == 2 and all(a.taken_at == first.at for a in shots)
         assert entry.lookups[0].outcome == "found" and entry.lookups[0].raw
     # Every artefact is checked by abri check and listed in the bundle's SHA256SUMS.
     assert _abri("check", str(path), env=env).returncode == 0

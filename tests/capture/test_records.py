@@ -34,13 +34,13 @@ def test_records_round_trip_through_toml() -> None:
                 at=T0, finished_at=T0 + timedelta(seconds=4), url="https://x.com/a/status/1",
                 final_url="https://x.com/i/flow/login", label="page", verdict="login-wall",
                 indicator='phrase: "log in to see"', http_status=200, address="93.184.215.14",
-                files=("c-files/E0001-1.png",),
+                files=("ab" * 32,),
             ),
         ),
         lookups=(
             LookupRecord(
                 at=T0, platform="x", method="x-syndication", outcome="found", http_status=200,
-                account_id=F.X_USER_ID, created_at=PUBLISHED, raw="c-files/E0001-2.json",
+                account_id=F.X_USER_ID, created_at=PUBLISHED, raw="cd" * 32,
             ),
         ),
         checks=(
@@ -118,8 +118,9 @@ def test_apply_capture_hashes_every_file_and_keeps_the_publication_time(tmp_path
     # The capture time is never the publication time.
     assert (entry.posted_at, entry.posted_at_source) == (PUBLISHED, "post-id")
     assert entry.account_id == F.X_USER_ID and entry.content == "you will regret this"
-    assert entry.captures[0].files == tuple(a.path for a in entry.attachments[:4])
-    assert entry.lookups[0].raw == entry.attachments[4].path
+    # Records name their files by content (SHA-256), whatever their paths become.
+    assert entry.captures[0].files == tuple(a.sha256 for a in entry.attachments[:4])
+    assert entry.lookups[0].raw == entry.attachments[4].sha256
     assert not outcome.staging.exists()
     assert reopened.case.journal[-1].action == "capture"
 
@@ -190,7 +191,7 @@ def test_the_timeline_says_seen_online_then_absent() -> None:
     assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""
 
 
-def test_a_capture_record_pointing_outside_the_evidence_folder_is_refused() -> None:
+def test_a_capture_record_naming_a_file_by_anything_but_a_sha256_is_refused() -> None:
     import tomli_w
 
     from tui.core.store import decode, to_document

@@ -23,10 +23,10 @@ What they promise:
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from tui.capture.browser import PageCapture
 from tui.capture.job import CaptureOutcome, discard
@@ -114,16 +114,19 @@ def _apply(casefile: CaseFile, entry_id: str, outcome: CaptureOutcome) -> Applie
     known = {a.path for e in casefile.case.evidence for a in e.attachments}
     journal_length = len(casefile.case.journal)
 
-    def take(path: os.PathLike[str], when: datetime | None, role: str) -> Attachment:
+    def take(path: Path, when: datetime | None, role: str) -> Attachment:
         nonlocal evidence
-        result = attach_file(casefile, evidence, path)  # type: ignore[arg-type]
+        result = attach_file(casefile, evidence, path)
         attachment = result.attachment
         if when is not None:
             attachment = replace(attachment, taken_at=when, taken_at_source="capture")
         if not result.reused and attachment.path not in known:
             copied.append(attachment.path)
         if all(a.path != attachment.path for a in evidence.attachments):
-            evidence = replace(evidence, attachments=[*evidence.attachments, attachment])
+            # The same container type as the entry's (a list today, a tuple once entries
+            # are frozen), so this reads the same before and after that change.
+            grown = type(evidence.attachments)((*evidence.attachments, attachment))
+            evidence = replace(evidence, attachments=grown)
         # In the case at once, so the next identical file is recognised and not copied twice.
         _put(casefile, evidence)
         added.append((role, attachment))
@@ -132,18 +135,18 @@ def _apply(casefile: CaseFile, entry_id: str, outcome: CaptureOutcome) -> Applie
     try:
         records: list[CaptureRecord] = []
         for page in outcome.pages:
-            paths: list[str] = []
+            digests: list[str] = []
             for staged in page.files:
                 # Pictures and the archive show the page at capture time.
                 when = page.started_at if staged.role != "manifest" else None
-                paths.append(take(staged.path, when, f"{page.label} {staged.role}").path)
-            records.append(_record(page, tuple(paths)))
+                digests.append(take(staged.path, when, f"{page.label} {staged.role}").sha256)
+            records.append(_record(page, tuple(digests)))
         evidence = replace(evidence, captures=(*evidence.captures, *records))
         offered = mismatch = ""
         filled: list[str] = []
         lookup = outcome.lookup
         if lookup is not None:
-            raw = take(lookup.raw, None, "lookup").path if lookup.raw is not None else ""
+            raw = take(lookup.raw, None, "lookup").sha256 if lookup.raw is not None else ""
             mismatch = _time_check(evidence, lookup)
             notes = [mismatch] if mismatch else []
             if lookup.account_id:

@@ -89,7 +89,8 @@ class CaptureRecord:
     address: str = ""
     """The IP address connected to."""
     files: tuple[str, ...] = ()
-    """Paths of the attachments this capture made (screenshots, archive, capture.json)."""
+    """SHA-256 of each attachment this capture made (screenshots, archive, capture.json):
+    the content names the file, whatever its path becomes."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class LookupRecord:
     created_at: datetime | None = None
     """The post's creation time as the platform states it."""
     raw: str = ""
-    """Path of the attachment holding the raw response."""
+    """SHA-256 of the attachment holding the raw response."""
     note: str = ""
     """E.g. a mismatch between the stated time and the time decoded from the post ID."""
 

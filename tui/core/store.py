@@ -749,12 +749,11 @@ class _Decoder:
                     raw[item.name], str(item.type), f"{loc}.{item.name}"
                 )
                 if item.name in ("files", "raw"):
-                    # References to attachments: the same path rules as the attachments.
-                    paths = values[item.name]
-                    for path in (paths,) if isinstance(paths, str) else paths or ():
-                        message = path and attachment_path_problem(path, self.evidence_folder)
-                        if message:
-                            self.problems.append(Problem(f"{loc}.{item.name}", message))
+                    # References to attachments, by content: SHA-256 hex digests.
+                    digests = values[item.name]
+                    for digest in (digests,) if isinstance(digests, str) else digests or ():
+                        if digest and (len(digest) != 64 or not _HEX.issuperset(digest)):
+                            self.problem(f"{loc}.{item.name}", "store.bad_sha256")
             result = values.get("result")
             if kind is OnlineCheck and result is not None and result not in CHECK_RESULTS:
                 self.problem(loc + ".result", "store.bad_choice", choices=", ".join(CHECK_RESULTS))
