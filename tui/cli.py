@@ -47,7 +47,7 @@ PROBLEMS = 1
 UNREADABLE = 2
 """Exit code: the case cannot be read, or the command line is wrong."""
 
-COMMANDS = ("new", "add", "import", "check", "export")
+COMMANDS = ("new", "add", "import", "check", "export", "capture", "recheck")
 """Sub-commands; any other first word is the case to open in the app."""
 
 EXPORT_FORMATS = ("docx", "pdf", "html", "csv", "pharos", "zip")
@@ -297,6 +297,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     )  # fmt: skip
     sub.add_argument("--output", type=Path, metavar="DIR", help=t("cli.help.output", lang))
     sub.add_argument("--chromium", type=Path, metavar="PATH", help=t("cli.help.chromium", lang))
+
+    from tui.cli_capture import add_parsers  # capture, recheck (tui/capture)
+
+    add_parsers(command, lang)
 
     # ``abri [CASE]``: routed here by main(); not listed among the commands.
     sub = command(_OPEN, None, prog="abri", description=t("cli.help.open_description", lang))
@@ -916,6 +920,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, str | None, Output], int]] = 
     "import": cmd_import,
     "check": cmd_check,
     "export": cmd_export,
+    "capture": lambda args, forced, say: _capture_cli().cmd_capture(args, forced, say),
+    "recheck": lambda args, forced, say: _capture_cli().cmd_recheck(args, forced, say),
     _OPEN: cmd_open,
 }
 
@@ -947,6 +953,13 @@ def _print_completion(argv: list[str], lang: str) -> int:
         return UNREADABLE
     sys.stdout.write(script(shell, build_parser(lang)))
     return OK
+
+
+def _capture_cli() -> Any:
+    """:mod:`tui.cli_capture`, imported only when one of its commands runs."""
+    import tui.cli_capture
+
+    return tui.cli_capture
 
 
 def main(argv: list[str] | None = None) -> int:

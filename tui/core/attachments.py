@@ -67,7 +67,7 @@ ATTACH_EXTENSIONS = IMAGE_EXTENSIONS | frozenset(
         # voice messages
         ".mp3", ".m4a", ".ogg", ".opus", ".wav", ".aac",
         # documents and page captures
-        ".pdf", ".mhtml", ".html", ".txt", ".eml",
+        ".pdf", ".mhtml", ".html", ".txt", ".eml", ".json",
     }
 )  # fmt: skip
 """Extensions kept on a copied file (lowercased); anything else becomes ``.bin``."""

@@ -76,6 +76,81 @@ class Report:
 
 
 @dataclass(frozen=True)
+class CaptureRecord:
+    """One capture of the entry's page by Abri's browser (the files are attachments).
+
+    ``at`` is the capture time (this machine's clock, UTC): when the page was seen,
+    never when it was published.
+    """
+
+    at: datetime
+    finished_at: datetime
+    url: str
+    """The address asked for."""
+    final_url: str = ""
+    label: str = "page"
+    """``page`` (the post's address) or ``embed`` (X's official embed rendering)."""
+    verdict: str = ""
+    """``loaded``, ``login-wall``, ``bot-check``, ``removed``, ``account-suspended``,
+    ``http-error``, ``refused``, ``download`` or ``failed``: what the page indicated."""
+    indicator: str = ""
+    http_status: int | None = None
+    address: str = ""
+    """The IP address connected to."""
+    files: tuple[str, ...] = ()
+    """SHA-256 of each attachment this capture made (screenshots, archive, capture.json):
+    the content names the file, whatever its path becomes."""
+
+
+@dataclass(frozen=True)
+class LookupRecord:
+    """One look-up of the post on the platform's public interface (no login)."""
+
+    at: datetime
+    platform: str
+    method: str
+    """What was asked, e.g. ``x-syndication``, ``bluesky-appview``, ``mastodon-api``."""
+    outcome: str
+    """``found``, ``unavailable``, ``not-found``, ``rate-limited``, ``unexpected`` or ``error``."""
+    http_status: int | None = None
+    account_id: str = ""
+    account_handle: str = ""
+    text: str = ""
+    created_at: datetime | None = None
+    """The post's creation time as the platform states it."""
+    raw: str = ""
+    """SHA-256 of the attachment holding the raw response."""
+    note: str = ""
+    """E.g. a mismatch between the stated time and the time decoded from the post ID."""
+
+
+CHECK_RESULTS: tuple[str, ...] = (
+    "online",
+    "removed",
+    "account-suspended",
+    "login-wall",
+    "rate-limited",
+    "network-error",
+    "unknown",
+)
+"""What a "still online?" check may record.  Each *indicates*; none proves."""
+
+
+@dataclass(frozen=True)
+class OnlineCheck:
+    """One "still online?" check of an entry's post."""
+
+    at: datetime
+    result: str
+    """One of :data:`CHECK_RESULTS`."""
+    method: str
+    """``x-syndication``, ``bluesky-appview``, ``mastodon-api`` or ``page``."""
+    http_status: int | None = None
+    indicator: str = ""
+    """What decided it: ``tombstone``, ``HTTP 404``, ``phrase: "…"``..."""
+
+
+@dataclass(frozen=True)
 class Evidence:
     """One hostile message: the row of the complaint's table.
 
@@ -108,8 +183,15 @@ class Evidence:
     posted_at_approximate: bool = False
     """``posted_at`` is close to, not exactly, the time the platform shows (TikTok, Threads IDs)."""
 
+    captures: tuple[CaptureRecord, ...] = ()
+    """Captures of the page by Abri (see :mod:`tui.capture`), oldest first."""
+    lookups: tuple[LookupRecord, ...] = ()
+    """Look-ups of the post on the platform's public interface, oldest first."""
+    checks: tuple[OnlineCheck, ...] = ()
+    """"Still online?" checks, oldest first (the timeline printed by the exports)."""
+
     def __post_init__(self) -> None:
-        for name in ("categories", "attachments", "reports"):
+        for name in ("categories", "attachments", "reports", "captures", "lookups", "checks"):
             _tuple(self, name)
 
 

@@ -49,16 +49,20 @@ import tomli_w
 
 from tui.core.case import (
     CATEGORIES,
+    CHECK_RESULTS,
     LANGUAGES,
     REPORT_PLACES,
     SCHEMA_VERSION,
     STEP_STATUSES,
     TIME_SOURCES,
     Attachment,
+    CaptureRecord,
     Case,
     Draft,
     Evidence,
     JournalEntry,
+    LookupRecord,
+    OnlineCheck,
     Report,
     StepProgress,
     evidence_number,
@@ -209,6 +213,33 @@ def _evidence_dict(e: Evidence, where: str) -> dict[str, Any]:
                 rd["reference"] = r.reference
             reports.append(rd)
         out["reports"] = reports
+    for key, _kind in _RECORD_TYPES.items():
+        records = getattr(e, key)
+        if records:
+            out[key] = [_record_dict(r, f"{where}.{key}[{n}]") for n, r in enumerate(records, 1)]
+    return out
+
+
+_RECORD_TYPES: dict[str, type[Any]] = {
+    "captures": CaptureRecord,
+    "lookups": LookupRecord,
+    "checks": OnlineCheck,
+}
+"""Evidence keys holding capture, look-up and online-check records (tui/capture)."""
+
+
+def _record_dict(record: Any, where: str) -> dict[str, Any]:
+    """A capture/look-up/check record as a TOML table: empty values left out, times in UTC."""
+    out: dict[str, Any] = {}
+    for item in dataclasses.fields(record):
+        value = getattr(record, item.name)
+        if value is None or value == "" or value == ():
+            continue
+        if isinstance(value, datetime):
+            value = _utc(value, f"{where}.{item.name}")
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[item.name] = value
     return out
 
 
@@ -334,6 +365,9 @@ _EVIDENCE_KEYS = frozenset(
         "added_at",
         "attachments",
         "reports",
+        "captures",
+        "lookups",
+        "checks",
         *_EVIDENCE_TEXT,
     )
 )
@@ -756,6 +790,9 @@ class _Decoder:
         reports = raw.get("reports")
         if reports is not None:
             fields["reports"] = self.reports(reports, where + ".reports")
+        for key, kind in _RECORD_TYPES.items():
+            if raw.get(key) is not None:
+                fields[key] = self.records(raw[key], kind, f"{where}.{key}")
         if len(self.problems) != before:
             return None
         return Evidence(**fields)
@@ -820,6 +857,58 @@ class _Decoder:
                     )
                 )
         return out
+
+    def records(self, value: Any, kind: type[Any], where: str) -> tuple[Any, ...]:
+        """Capture / look-up / check records, field by field from the dataclass."""
+        out: list[Any] = []
+        if type(value) is not list:
+            self.problem(where, "store.not_a_list")
+            return ()
+        for n, raw in enumerate(value, 1):
+            loc = f"{where}[{n}]"
+            if type(raw) is not dict:
+                self.problem(loc, "store.not_a_table")
+                continue
+            before = len(self.problems)
+            fields = dataclasses.fields(kind)
+            known = frozenset(item.name for item in fields)
+            if not known.issuperset(raw):
+                self.unknown_keys(raw, known, loc)
+            values: dict[str, Any] = {}
+            for item in fields:
+                required = item.default is dataclasses.MISSING
+                if item.name not in raw:
+                    if required:
+                        self.problem(f"{loc}.{item.name}", "store.missing")
+                    continue
+                values[item.name] = self._record_value(
+                    raw[item.name], str(item.type), f"{loc}.{item.name}"
+                )
+                if item.name in ("files", "raw"):
+                    # References to attachments, by content: SHA-256 hex digests.
+                    digests = values[item.name]
+                    for digest in (digests,) if isinstance(digests, str) else digests or ():
+                        if digest and (len(digest) != 64 or not _HEX.issuperset(digest)):
+                            self.problem(f"{loc}.{item.name}", "store.bad_sha256")
+            result = values.get("result")
+            if kind is OnlineCheck and result is not None and result not in CHECK_RESULTS:
+                self.problem(loc + ".result", "store.bad_choice", choices=", ".join(CHECK_RESULTS))
+            if len(self.problems) == before:
+                out.append(kind(**values))
+        return tuple(out)
+
+    def _record_value(self, value: Any, annotation: str, loc: str) -> Any:
+        if annotation.startswith("datetime"):
+            return self.time(value, loc)
+        if annotation.startswith("int"):
+            if type(value) is not int or value < 0:
+                self.problem(loc, "store.bad_size")
+                return None
+            return value
+        if annotation.startswith("tuple"):
+            texts = self.texts(value, loc)
+            return tuple(texts or ())
+        return self.text(value, loc)
 
     def reports(self, value: Any, where: str) -> list[Report]:
         out: list[Report] = []

@@ -94,14 +94,23 @@ def no_chromium_message(lang: str) -> str:
     return t("export.pdf.no_chromium", lang)
 
 
+def chromium_flags() -> list[str]:
+    """The flags Abri starts Chromium with: quiet offline, and no sandbox when root.
+
+    Shared by the PDF printer and the page capture (:mod:`tui.capture.browser`).
+    """
+    args = list(_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start as root otherwise
+    return args
+
+
 async def _render(
     html: str, target: Path, chromium: str, profile: Path, cancel: threading.Event | None
 ) -> None:
     from playwright.async_api import Route, async_playwright
 
-    args = list(_FLAGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium refuses to start as root otherwise
+    args = chromium_flags()
 
     async def refuse(route: Route) -> None:
         await route.abort("blockedbyclient")

@@ -1,0 +1,205 @@
+"""Capture results into the case: records saved and read back, files hashed, nothing lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.capture import fixtures as F
+from tui.capture.apply import apply_capture, apply_checks
+from tui.capture.browser import PageCapture, StagedFile
+from tui.capture.job import CaptureOutcome, new_staging
+from tui.capture.lookup import Lookup
+from tui.core.attachments import sha256_file, verify
+from tui.core.case import (
+    CaptureRecord,
+    Case,
+    Evidence,
+    LookupRecord,
+    OnlineCheck,
+)
+from tui.core.store import CaseError, CaseFile, ConflictError, dumps, loads
+
+T0 = datetime(2026, 12, 1, 10, 0, 0, tzinfo=UTC)
+PUBLISHED = datetime(2021, 4, 14, 15, 10, 42, tzinfo=UTC)
+
+
+def test_records_round_trip_through_toml() -> None:
+    entry = Evidence(
+        id="E0001",
+        captures=(
+            CaptureRecord(
+                at=T0, finished_at=T0 + timedelta(seconds=4), url="https://x.com/a/status/1",
+                final_url="https://x.com/i/flow/login", label="page", verdict="login-wall",
+                indicator='phrase: "log in to see"', http_status=200, address="93.184.215.14",
+                files=("ab" * 32,),
+            ),
+        ),
+        lookups=(
+            LookupRecord(
+                at=T0, platform="x", method="x-syndication", outcome="found", http_status=200,
+                account_id=F.X_USER_ID, created_at=PUBLISHED, raw="cd" * 32,
+            ),
+        ),
+        checks=(
+            OnlineCheck(at=T0, result="removed", method="x-syndication", indicator="tombstone"),
+        ),
+    )  # fmt: skip
+    case = Case(title="t", evidence=[entry])
+    again = loads(dumps(case)).evidence[0]
+    assert again.captures == entry.captures
+    assert again.lookups == entry.lookups
+    assert again.checks == entry.checks
+    assert again.lookups[0].account_id == F.X_USER_ID
+
+
+def test_a_bad_check_result_is_a_located_problem() -> None:
+    import tomli_w
+
+    from tui.core.store import to_document
+
+    doc = to_document(Case(title="t", evidence=[Evidence(id="E0001")]))
+    doc["evidence"][0]["checks"] = [{"at": T0, "result": "gone", "method": "page"}]
+    text = tomli_w.dumps(doc)
+    with pytest.raises(CaseError) as caught:
+        loads(text)
+    assert caught.value.problems[0].location == "evidence[1].checks[1].result"
+
+
+def _outcome(casefile: CaseFile, *, account_id: str = F.X_USER_ID) -> CaptureOutcome:
+    staging = new_staging(casefile.evidence_dir)
+    files = []
+    for role, name, data in (
+        ("viewport", "viewport.png", b"\x89PNG viewport"),
+        ("full-page", "full-page.png", b"\x89PNG full"),
+        ("archive", "page.mhtml", b"MIME-Version: 1.0"),
+        ("manifest", "capture.json", b"{}"),
+    ):
+        path = staging / name
+        path.write_bytes(data)
+        files.append(StagedFile(role, path, sha256_file(path), len(data)))
+    raw = staging / "lookup-x.json"
+    raw.write_text(F.X_FOUND)
+    page = PageCapture(
+        label="page", requested_url=F.X_URL, final_url=F.X_URL, started_at=T0,
+        finished_at=T0 + timedelta(seconds=3), http_status=200, verdict="loaded",
+        indicator="HTTP 200", address="93.184.215.14", files=tuple(files),
+    )  # fmt: skip
+    lookup = Lookup(
+        platform="x", method="x-syndication", url="u", outcome="found", http_status=200,
+        account_id=account_id, account_handle="someone", text="you will regret this",
+        created_at=PUBLISHED, raw=raw,
+    )  # fmt: skip
+    return CaptureOutcome("E0001", staging, (page,), lookup)
+
+
+def _case(tmp_path: Path, **fields: object) -> CaseFile:
+    entry = Evidence(
+        id="E0001", url=F.X_URL, platform="x", post_id=F.X_ID, account_handle="someone",
+        posted_at=PUBLISHED, posted_at_source="post-id", **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return CaseFile.create(tmp_path / "c.toml", Case(title="t", evidence=[entry]))
+
+
+def test_apply_capture_hashes_every_file_and_keeps_the_publication_time(tmp_path: Path) -> None:
+    casefile = _case(tmp_path)
+    outcome = _outcome(casefile)
+    applied = apply_capture(casefile, "E0001", outcome)
+    reopened = CaseFile.open(casefile.path)
+    entry = reopened.case.evidence[0]
+    assert [role for role, _ in applied.attachments] == [
+        "page viewport", "page full-page", "page archive", "page manifest", "lookup",
+    ]  # fmt: skip
+    assert len(entry.attachments) == 5 and verify(reopened) == []
+    shots = [a for a in entry.attachments if a.path.endswith(".png")]
+    assert all(a.taken_at == T0 and a.taken_at_source == "capture" for a in shots)
+    # The capture time is never the publication time.
+    assert (entry.posted_at, entry.posted_at_source) == (PUBLISHED, "post-id")
+    assert entry.account_id == F.X_USER_ID and entry.content == "you will regret this"
+    # Records name their files by content (SHA-256), whatever their paths become.
+    assert entry.captures[0].files == tuple(a.sha256 for a in entry.attachments[:4])
+    assert entry.lookups[0].raw == entry.attachments[4].sha256
+    assert not outcome.staging.exists()
+    assert reopened.case.journal[-1].action == "capture"
+
+
+def test_a_different_typed_account_id_is_offered_not_overwritten(tmp_path: Path) -> None:
+    casefile = _case(tmp_path, account_id="12345")
+    applied = apply_capture(casefile, "E0001", _outcome(casefile))
+    entry = CaseFile.open(casefile.path).case.evidence[0]
+    assert entry.account_id == "12345"
+    assert applied.offered_account_id == F.X_USER_ID
+    assert "differs" in entry.lookups[0].note
+
+
+def test_a_lookup_time_that_disagrees_with_the_post_id_is_shown(tmp_path: Path) -> None:
+    casefile = _case(tmp_path)
+    outcome = _outcome(casefile)
+    assert outcome.lookup is not None
+    from dataclasses import replace
+
+    outcome = replace(
+        outcome, lookup=replace(outcome.lookup, created_at=PUBLISHED + timedelta(hours=2))
+    )
+    applied = apply_capture(casefile, "E0001", outcome)
+    assert applied.time_mismatch.startswith("time mismatch")
+    assert "time mismatch" in CaseFile.open(casefile.path).case.evidence[0].lookups[0].note
+
+
+def test_a_failed_save_leaves_no_orphan_file_and_the_case_unchanged(tmp_path: Path) -> None:
+    casefile = _case(tmp_path)
+    outcome = _outcome(casefile)
+    before = casefile.case.evidence[0]
+    # Another program changes the file: the save is refused (conflict).
+    casefile.path.write_text(casefile.path.read_text() + "\n")
+    with pytest.raises(ConflictError):
+        apply_capture(casefile, "E0001", outcome)
+    assert casefile.case.evidence[0] is before
+    assert [p.name for p in casefile.evidence_dir.iterdir() if not p.name.startswith(".")] == []
+    assert not outcome.staging.exists()
+
+
+def test_apply_checks_appends_one_record_per_entry(tmp_path: Path) -> None:
+    casefile = _case(tmp_path)
+    apply_checks(casefile, {"E0001": OnlineCheck(T0, "online", "x-syndication", 200, "post")})
+    apply_checks(casefile, {"E0001": OnlineCheck(T0, "removed", "x-syndication", 200, "tombstone")})
+    checks = CaseFile.open(casefile.path).case.evidence[0].checks
+    assert [c.result for c in checks] == ["online", "removed"]
+
+
+def test_the_timeline_says_seen_online_then_absent() -> None:
+    from tui.capture.timeline import online_timeline
+
+    entry = Evidence(
+        id="E0001",
+        captures=(CaptureRecord(at=T0, finished_at=T0, url="u", verdict="loaded"),),
+        checks=(
+            OnlineCheck(T0 + timedelta(hours=1), "online", "x-syndication"),
+            OnlineCheck(T0 + timedelta(days=2), "removed", "x-syndication", 200, "tombstone"),
+            OnlineCheck(T0 + timedelta(days=3), "removed", "x-syndication", 404, "HTTP 404"),
+        ),
+    )
+    assert online_timeline(entry, "Europe/Paris", "fr") == (
+        "Toujours en ligne ? en ligne le 01/12/2026 11:00; supprimée le 03/12/2026 11:00 "
+        "(chaque vérification indique ce que le site montrait ; aucune ne prouve)"
+    )
+    assert "online on 2026-12-01 11:00; removed on 2026-12-03 11:00" in online_timeline(
+        entry, "Europe/Paris", "en"
+    )
+    assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""
+
+
+def test_a_capture_record_naming_a_file_by_anything_but_a_sha256_is_refused() -> None:
+    import tomli_w
+
+    from tui.core.store import decode, to_document
+
+    doc = to_document(Case(title="t", evidence=[Evidence(id="E0001")]))
+    doc["evidence"][0]["captures"] = [
+        {"at": T0, "finished_at": T0, "url": "https://x.com/", "files": ["../../etc/passwd"]}
+    ]
+    with pytest.raises(CaseError) as caught:
+        decode(tomli_w.dumps(doc), "c-files")
+    assert caught.value.problems[0].location == "evidence[1].captures[1].files"
