@@ -46,10 +46,10 @@ PROBLEMS = 1
 UNREADABLE = 2
 """Exit code: the case cannot be read, or the command line is wrong."""
 
-COMMANDS = ("new", "add", "import", "check", "export")
+COMMANDS = ("new", "add", "import", "check", "export", "set")
 """Sub-commands; any other first word is the case to open in the app."""
 
-EXPORT_FORMATS = ("docx", "pdf", "html", "csv", "pharos", "zip")
+EXPORT_FORMATS = ("docx", "pdf", "html", "xlsx", "csv", "pharos", "complaint", "zip")
 """What ``abri export --format`` accepts (comma-separated)."""
 
 _OPEN = "open"
@@ -246,6 +246,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     sub.add_argument(
         "--timezone", default="Europe/Paris", metavar="ZONE", help=t("cli.help.timezone", lang)
     )
+    from tui.cli_set import add_detail_options, add_set_command
+
+    add_detail_options(sub, lang, with_title=False)
 
     sub = command("add", t("cli.help.add", lang), description=t("cli.help.add_description", lang))
     sub.add_argument("case", type=Path, metavar="CASE", help=case_help)
@@ -286,6 +289,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     )  # fmt: skip
     sub.add_argument("--output", type=Path, metavar="DIR", help=t("cli.help.output", lang))
     sub.add_argument("--chromium", type=Path, metavar="PATH", help=t("cli.help.chromium", lang))
+    for option in ("from", "to", "account", "entries"):
+        sub.add_argument(
+            f"--{option}", default="", metavar=t(f"export.cli.metavar.{option}", lang),
+            help=t(f"export.cli.{option}", lang),
+        )  # fmt: skip
+    add_set_command(command, lang, case_help)
 
     # ``abri [CASE]``: routed here by main(); not listed among the commands.
     sub = command(_OPEN, None, prog="abri", description=t("cli.help.open_description", lang))
@@ -590,7 +599,15 @@ def cmd_new(args: argparse.Namespace, forced: str | None, say: Output) -> int:
         return PROBLEMS
     lang = pick_language(forced)
     title = args.title if args.title is not None and args.title.strip() else path.stem
+    from tui.cli_set import apply_details, check_details, given_details
+
+    details = given_details(args, with_title=False)
+    problem = check_details(details, lang)
+    if problem is not None:
+        say.raw_fail(problem)
+        return PROBLEMS
     case = Case(title=title, language=lang, timezone=args.timezone)
+    apply_details(case, details)
     case.log("case-created", title)
     try:
         casefile = CaseFile.create(path, case)
@@ -947,15 +964,29 @@ def cmd_export(args: argparse.Namespace, forced: str | None, say: Output) -> int
 
 def _export(args: argparse.Namespace, casefile: CaseFile, formats: list[str], say: Output) -> int:
     from tui.core.store import SaveError
+    from tui.core.timeparse import TimeParseError
     from tui.export import ExportCancelled, ExportError, PartialExport, export_case
+    from tui.export.common import scope_from_text
 
     # A read-only case can still be exported; only its journal cannot be written.
     journal = (lambda action, detail: None) if casefile.read_only else None
+    try:
+        scope = scope_from_text(
+            casefile.case, start=args.__dict__["from"], end=args.to,
+            accounts=args.account, entries=args.entries, lang=say.lang,
+        )  # fmt: skip
+    except TimeParseError as error:
+        say.raw_fail(error.message(say.lang))
+        return UNREADABLE
+    except ValueError as error:
+        say.fail("export.cli.unknown_entry", entry=str(error))
+        return UNREADABLE
     try:
         written = export_case(
             casefile,
             formats,
             args.output,
+            scope=scope,
             lang=say.lang,
             chromium=str(args.chromium) if args.chromium else None,
             journal=journal,
@@ -990,12 +1021,19 @@ def cmd_open(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     return int(run_app(args.case, forced, args.theme) or 0)
 
 
+def _cmd_set(args: argparse.Namespace, forced: str | None, say: Output) -> int:
+    from tui.cli_set import cmd_set
+
+    return cmd_set(args, forced, say)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, str | None, Output], int]] = {
     "new": cmd_new,
     "add": cmd_add,
     "import": cmd_import,
     "check": cmd_check,
     "export": cmd_export,
+    "set": _cmd_set,
     _OPEN: cmd_open,
 }
 
