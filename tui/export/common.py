@@ -197,6 +197,7 @@ def french_typography(text: str) -> str:
     return text.replace("« ", "«\u00a0")
 
 
+_INVISIBLE = re.compile("[\u00a0\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LINKABLE = re.compile(r"https?://[A-Za-z0-9!#$%&'()*+,\-./:;=?@\[\]_~]+", re.IGNORECASE)
 
 
@@ -211,11 +212,11 @@ def link_target(url: str) -> str:
     from urllib.parse import quote
 
     url = url.strip()
-    if not url or len(url) > 2000 or xml_safe(url) != url:
+    if not url or len(url) > 2000:
         return ""
-    if any(ch in url for ch in "\u00a0\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\ufeff"):
-        return ""
-    if any(0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069 for ch in url):
+    if url.isascii():
+        return url if _LINKABLE.fullmatch(url) else ""
+    if xml_safe(url) != url or _INVISIBLE.search(url):
         return ""
     encoded = "".join(ch if ch.isascii() else quote(ch) for ch in url)
     return encoded if _LINKABLE.fullmatch(encoded) else ""
