@@ -405,6 +405,9 @@ def test_complaint_draft(case: CaseFile, tmp_path: Path) -> None:
     assert "Incapacité totale de travail (ITT)" in text
     assert "plainte-en-ligne.masecurite.interieur.gouv.fr" in text and "vérifiées le" in text
     assert "Fait à Lyon, le" in text and "Certifié exact" in text
+    # P2's only time is its screenshot's: told as such, never as when it was posted.
+    assert "À une date de publication inconnue (capturé le 15/04/2021 09:12:44" in text
+    assert "(ID inconnu))" not in text
 
 
 def test_scope_from_what_was_typed(case: CaseFile) -> None:

@@ -30,6 +30,7 @@ from tui.export.common import (
     entry_time_line,
     format_day,
     platform_name,
+    publication,
     safe,
 )
 from tui.export.docx_writer import _Chunk, _footer, _link, _paragraph, _Parts, _properties, _run
@@ -131,10 +132,10 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
     for account in accounts:
         handles = ", ".join("@" + safe(h) for h in account.handles) or "—"
         line = tr(
-            "export.complaint.account",
+            "export.complaint.account" if account.account_id else "export.complaint.account_no_id",
             handles=handles,
             platform=safe(platform_name(account.platform)),
-            id=safe(account.account_id) or tr("export.no_account_id"),
+            id=safe(account.account_id),
         )
         body.text("– " + line + " " + dossier.trn("export.complaint.messages", account.count))
 
@@ -165,11 +166,17 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
             body.text(tr("export.complaint.day", day=day), bold=True)
         kinds = ", ".join(category_label(c, dossier.lang) for c in entry.categories)
         p = _paragraph(body.element, space_after=80)
+        found = publication(entry)
+        if found is not None:
+            when = dossier.time(*found)
+        else:
+            # Never tell a capture time as the time the message was posted.
+            when = tr("export.complaint.when_unknown", seen=entry_time_line(dossier, entry))
         _run(
             p,
             tr(
                 "export.complaint.fact",
-                when=entry_time_line(dossier, entry),
+                when=when,
                 who=_who(entry, dossier),
                 piece=dossier.piece(entry),
             ),
