@@ -187,7 +187,7 @@ def _prepare(
             part = image if len(bounds) == 1 else image.crop((0, top, width, bottom))
             if factor < 0.9:
                 size = (max(1, round(width * factor)), max(1, round((bottom - top) * factor)))
-                part = part.resize(size, Image.Resampling.LANCZOS)
+                part = part.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
             payload, out_kind = _encode(part, lossy)
             lighter = len(payload) >= len(data)
             if lighter and len(bounds) == 1 and not rotated and kind in ("png", "jpeg"):
@@ -303,7 +303,7 @@ def _encode(image: object, lossy: bool) -> tuple[bytes, str]:
         # 256 colours keep a screenshot's text crisp and divide its weight by ~5
         # (resampling adds shades that plain PNG compresses badly).
         image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    image.save(buffer, "PNG", compress_level=6)
+    image.save(buffer, "PNG", compress_level=4)
     return buffer.getvalue(), "png"
 
 
