@@ -47,10 +47,10 @@ PROBLEMS = 1
 UNREADABLE = 2
 """Exit code: the case cannot be read, or the command line is wrong."""
 
-COMMANDS = ("new", "add", "import", "check", "export", "capture", "recheck")
+COMMANDS = ("new", "add", "import", "check", "export", "set", "capture", "recheck")
 """Sub-commands; any other first word is the case to open in the app."""
 
-EXPORT_FORMATS = ("docx", "pdf", "html", "csv", "pharos", "zip")
+EXPORT_FORMATS = ("docx", "pdf", "html", "xlsx", "csv", "pharos", "complaint", "zip")
 """What ``abri export --format`` accepts (comma-separated)."""
 
 _OPEN = "open"
@@ -257,6 +257,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     sub.add_argument(
         "--timezone", default="Europe/Paris", metavar="ZONE", help=t("cli.help.timezone", lang)
     )
+    from tui.cli_set import add_detail_options, add_set_command
+
+    add_detail_options(sub, lang, with_title=False)
 
     sub = command("add", t("cli.help.add", lang), description=t("cli.help.add_description", lang))
     sub.add_argument("case", type=Path, metavar="CASE", help=case_help)
@@ -297,6 +300,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     )  # fmt: skip
     sub.add_argument("--output", type=Path, metavar="DIR", help=t("cli.help.output", lang))
     sub.add_argument("--chromium", type=Path, metavar="PATH", help=t("cli.help.chromium", lang))
+    for option in ("from", "to", "account", "entries"):
+        sub.add_argument(
+            f"--{option}", default="", metavar=t(f"export.cli.metavar.{option}", lang),
+            help=t(f"export.cli.{option}", lang),
+        )  # fmt: skip
+    add_set_command(command, lang, case_help)
 
     from tui.cli_capture import add_parsers  # capture, recheck (tui/capture)
 
@@ -577,7 +586,15 @@ def cmd_new(args: argparse.Namespace, forced: str | None, say: Output) -> int:
         return PROBLEMS
     lang = pick_language(forced)
     title = args.title if args.title is not None and args.title.strip() else path.stem
+    from tui.cli_set import apply_details, check_details, given_details
+
+    details = given_details(args, with_title=False)
+    problem = check_details(details, lang)
+    if problem is not None:
+        say.raw_fail(problem)
+        return PROBLEMS
     case = Case(title=title, language=lang, timezone=args.timezone)
+    apply_details(case, details)
     try:
         session = CaseSession.create(path, case)
     except FileExistsError:
@@ -862,7 +879,9 @@ def cmd_export(args: argparse.Namespace, forced: str | None, say: Output) -> int
 
 def _export(args: argparse.Namespace, session: CaseSession, formats: list[str], say: Output) -> int:
     from tui.core.store import SaveError
+    from tui.core.timeparse import TimeParseError
     from tui.export import ExportCancelled, ExportError, PartialExport, export_case
+    from tui.export.common import scope_from_text
 
     def journal(action: str, detail: str) -> None:
         # A read-only case can still be exported; only its journal cannot be written.
@@ -870,10 +889,22 @@ def _export(args: argparse.Namespace, session: CaseSession, formats: list[str], 
             session.record(action, detail)
 
     try:
+        scope = scope_from_text(
+            session.case, start=args.__dict__["from"], end=args.to,
+            accounts=args.account, entries=args.entries, lang=say.lang,
+        )  # fmt: skip
+    except TimeParseError as error:
+        say.raw_fail(error.message(say.lang))
+        return UNREADABLE
+    except ValueError as error:
+        say.fail("export.cli.unknown_entry", entry=str(error))
+        return UNREADABLE
+    try:
         written = export_case(
             session.casefile,
             formats,
             args.output,
+            scope=scope,
             lang=say.lang,
             chromium=str(args.chromium) if args.chromium else None,
             journal=journal,
@@ -914,6 +945,12 @@ def cmd_open(args: argparse.Namespace, forced: str | None, say: Output) -> int:
     return int(run_app(args.case, forced, args.theme) or 0)
 
 
+def _cmd_set(args: argparse.Namespace, forced: str | None, say: Output) -> int:
+    from tui.cli_set import cmd_set
+
+    return cmd_set(args, forced, say)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, str | None, Output], int]] = {
     "new": cmd_new,
     "add": cmd_add,
@@ -922,6 +959,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, str | None, Output], int]] = 
     "export": cmd_export,
     "capture": lambda args, forced, say: _capture_cli().cmd_capture(args, forced, say),
     "recheck": lambda args, forced, say: _capture_cli().cmd_recheck(args, forced, say),
+    "set": _cmd_set,
     _OPEN: cmd_open,
 }
 

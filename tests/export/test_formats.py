@@ -58,8 +58,8 @@ def test_word_is_a4_landscape_with_the_four_columns_and_the_screenshots(
     assert all(cell.width is not None for row in table.rows for cell in row.cells)
 
     # Chronological order although entries were added newest first.
-    ids = [row.cells[0].text.splitlines()[-1] for row in table.rows[1:]]
-    assert ids == [f"E{n:04d}" for n in range(1, 21)]
+    firsts = [row.cells[0].text.split()[:2] for row in table.rows[1:]]
+    assert firsts == [[f"P{n}", f"E{n:04d}"] for n in range(1, 21)]
 
     # Every third entry has no screenshot and says so; the others show theirs.
     shots = [_pictures_in(row.cells[1]) for row in table.rows[1:]]
@@ -82,8 +82,10 @@ def test_word_is_a4_landscape_with_the_four_columns_and_the_screenshots(
     assert "SHA-256" in text and "commissaire de justice" in text
     assert casefile.case.evidence[0].attachments[0].sha256 in text
     assert "Période couverte" in text and "Abri" in text
-    accounts = document.tables[1]
-    assert {row.cells[0].text for row in accounts.rows[1:]} == {"1234567890", "987654321"}
+    assert len(document.tables[1].rows) == 1 + 20  # the bordereau de pièces
+    accounts = document.tables[2]
+    ids = {row.cells[0].text.splitlines()[0] for row in accounts.rows[1:]}
+    assert ids == {"1234567890", "987654321"}
 
 
 def test_word_stacks_several_screenshots_and_reports_a_missing_one(
@@ -126,7 +128,7 @@ def test_html_is_self_contained_and_escapes_everything(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "[U+001B]" in page and "[U+202E]" in page and "[U+0000]" in page
     assert "\x1b" not in page and "\x00" not in page and "\u202e" not in page
-    assert page.count('src="data:image/png;base64,') == 3
+    assert page.count('src="data:image/png;base64,') == 3 * 2  # the table and the annex
     assert 'src="http' not in page and "<link" not in page
     assert "Content-Security-Policy" in page
 
@@ -156,10 +158,11 @@ def test_pharos_texts_give_category_time_place_url_and_a_summary(
     casefile = make_case(6)
     [written] = export_case(casefile, ["pharos"], tmp_path / "out")
     text = written.path.read_text(encoding="utf-8")
-    assert text.count("--- E00") == 6
+    assert text.count("--- P") == 6 and "(E0006)" in text
     assert "Menaces ou incitation à la violence" in text
     assert "Injure ou diffamation" in text
-    assert "14/04/2021 17:10:42 (UTC+02:00)" in text  # Paris time of the X post ID
+    assert "Date de publication\u00a0: 14/04/2021\n" in text  # Paris time of the X post ID
+    assert "Heure de publication\u00a0: 17:10:42\n" in text
     assert "X (Twitter)" in text
     assert "https://x.com/someone0/status/1382350606417817604" in text
     assert "Résumé factuel" in text and "Nombre de comptes\u00a0: 2" in text

@@ -87,3 +87,30 @@ def test_libreoffice_renders_the_word_file_landscape_with_the_pictures(
     assert images >= 14  # LibreOffice may split a picture into strips
     first = reader.pages[0].extract_text() + reader.pages[1].extract_text()
     assert "Date & heure" in first and "Capture d" in first and "ID du compte" in first
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_pdf_has_page_numbers_links_and_portrait_annex(tmp_path: Path) -> None:
+    from tests.export.realistic import X_ACCOUNT, X_POST, build_case
+
+    casefile = build_case(tmp_path)
+    [pdf] = export_case(casefile, ["pdf"], tmp_path / "out")
+    reader = PdfReader(str(pdf.path))
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, 1):
+        assert f"page {number} / {total}" in page.extract_text()
+    uris = set()
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and action.get("/URI"):
+                uris.add(str(action["/URI"]))
+    assert f"https://twitter.com/raid_bot_22/status/{X_POST}?s=20&t=abc" in uris
+    assert f"https://x.com/intent/user?user_id={X_ACCOUNT}" in uris
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    }
+    assert sizes == {A4_LANDSCAPE, (595, 842)}  # the annex has portrait pages
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Pièce P4 (E0011) — partie 6 sur 6 (suite)" in text

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, SelectionList, Static
 
 from tests.export.conftest import CaseFactory
 from tui.app import AbriApp
+from tui.export import FORMATS
 from tui.screens.export import ExportScreen
 
 SIZE = (80, 24)
@@ -42,7 +43,7 @@ async def test_export_from_the_screen_with_keys_only(make_case: CaseFactory) -> 
         assert formats.has_focus
         # Keep Word and the bundle only: untick PDF and PHAROS, tick CSV.
         wanted = {"docx", "csv", "zip"}
-        for index, fmt in enumerate(("docx", "pdf", "html", "csv", "pharos", "zip")):
+        for index, fmt in enumerate(FORMATS):
             if index:
                 await pilot.press("down")
             if (fmt in wanted) != (fmt in formats.selected):
@@ -104,11 +105,10 @@ async def test_the_evidence_table_filter_can_limit_the_export(make_case: CaseFac
         box = screen.query_one("#export-filtered", Checkbox)
         assert not box.disabled and "(3)" in str(box.label)
         # Formats: Word only. Then tab to the checkbox and tick it.
-        for index in range(6):
+        for index, fmt in enumerate(FORMATS):
             if index:
                 await pilot.press("down")
             selected = screen.query_one("#export-formats", SelectionList).selected
-            fmt = ("docx", "pdf", "html", "csv", "pharos", "zip")[index]
             if (fmt == "docx") != (fmt in selected):
                 await pilot.press("space")
         await pilot.press("tab")
@@ -117,5 +117,5 @@ async def test_the_evidence_table_filter_can_limit_the_export(make_case: CaseFac
         await _wait(pilot, lambda: screen.cancel_event is None and bool(screen.results))
         [written] = screen.results
         table = Document(str(written.path)).tables[0]
-        ids = [row.cells[0].text.splitlines()[-1] for row in table.rows[1:]]
+        ids = [row.cells[0].text.split()[1] for row in table.rows[1:]]
         assert ids == ["E0002", "E0004", "E0006"]

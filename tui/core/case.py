@@ -253,6 +253,14 @@ class Case:
     """IANA zone used to show and enter times."""
     concerns: str = ""
     """Who the case concerns (optional, printed in the export header)."""
+    concerns_birth: str = ""
+    """Their date of birth as written (optional; the complaint's identity block)."""
+    concerns_contact: str = ""
+    """Their address or contact (optional; the complaint's identity block)."""
+    helper: str = ""
+    """Who helped put the dossier together (optional; the documents' author)."""
+    place: str = ""
+    """The town for "Fait à …, le …" under the signature (optional)."""
     platforms: list[str] = field(default_factory=list)
     """Platforms the person picked in the calm steps (their account-locking guides)."""
     steps: dict[str, StepProgress] = field(default_factory=dict)

@@ -267,6 +267,9 @@ def to_document(case: Case) -> dict[str, Any]:
     }
     if case.concerns:
         doc["concerns"] = case.concerns
+    for key in _DETAIL_KEYS:
+        if getattr(case, key):
+            doc[key] = getattr(case, key)
     if case.platforms:
         doc["platforms"] = list(case.platforms)
     if case.current_step:
@@ -371,6 +374,8 @@ _EVIDENCE_KEYS = frozenset(
         *_EVIDENCE_TEXT,
     )
 )
+_DETAIL_KEYS = ("concerns_birth", "concerns_contact", "helper", "place")
+"""Optional case details printed in the documents (identity, author, "Fait à")."""
 _TOP_KEYS = frozenset(
     (
         "schema",
@@ -379,6 +384,10 @@ _TOP_KEYS = frozenset(
         "language",
         "timezone",
         "concerns",
+        "concerns_birth",
+        "concerns_contact",
+        "helper",
+        "place",
         "platforms",
         "current_step",
         "last_evidence_number",
@@ -602,6 +611,9 @@ class _Decoder:
             fields["timezone"] = zone
         if "concerns" in doc:
             fields["concerns"] = self.text(doc["concerns"], "concerns")
+        for key in _DETAIL_KEYS:
+            if key in doc:
+                fields[key] = self.text(doc[key], key)
         if "current_step" in doc:
             fields["current_step"] = self.text(doc["current_step"], "current_step")
         if "last_evidence_number" in doc:

@@ -6,8 +6,12 @@ export screen alike.  Formats:
 - ``docx``: Word dossier, A4 landscape, the 4-column table with the screenshots;
 - ``pdf``: the same dossier rendered from HTML by headless Chromium;
 - ``html``: that HTML as one self-contained file;
-- ``csv``: one row per entry (UTF-8 with BOM, formulas made inert);
-- ``pharos``: texts to paste into the PHAROS form, and a one-page summary;
+- ``xlsx``: the spreadsheet for people: every ID and URL a text cell, intact;
+- ``csv``: one row per entry for programs (UTF-8 with BOM, formulas made inert;
+  spreadsheets turn long IDs into floats: people get the .xlsx);
+- ``pharos``: texts to paste into the PHAROS form (public messages only), and a
+  one-page summary;
+- ``complaint``: a complaint draft (plainte contre X, letter to the procureur);
 - ``zip``: the case file, its evidence folder, the other exports of the run and a
   ``SHA256SUMS`` file that ``sha256sum -c`` accepts.
 
@@ -35,6 +39,7 @@ from tui.export.common import (
     ExportError,
     Progress,
     Scope,
+    bordereau_text,
     export_name,
     make_dossier,
     sha256_path,
@@ -59,15 +64,17 @@ __all__ = [
     "parse_formats",
 ]
 
-FORMATS: tuple[str, ...] = ("docx", "pdf", "html", "csv", "pharos", "zip")
+FORMATS: tuple[str, ...] = ("docx", "pdf", "html", "xlsx", "csv", "pharos", "complaint", "zip")
 """Every format, in the order they are produced (the bundle last: it holds the others)."""
 
 SUFFIXES = {
     "docx": ".docx",
     "pdf": ".pdf",
     "html": ".html",
+    "xlsx": ".xlsx",
     "csv": ".csv",
     "pharos": "-pharos.txt",
+    "complaint": "-plainte.docx",
     "zip": "-bundle.zip",
 }
 
@@ -232,6 +239,14 @@ def _write_format(
         from tui.export.pdf_writer import write_pdf
 
         write_pdf(html(), part, chromium=chromium, lang=dossier.lang, cancel=cancel)
+    elif fmt == "xlsx":
+        from tui.export.xlsx_writer import write_xlsx
+
+        write_xlsx(dossier, part)
+    elif fmt == "complaint":
+        from tui.export.complaint_writer import write_complaint
+
+        write_complaint(dossier, part)
     elif fmt == "csv":
         from tui.export.csv_writer import build_csv
 
@@ -249,6 +264,7 @@ def _write_format(
             part,
             cancel=cancel,
             cancel_message=dossier.tr("export.cancelled"),
+            bordereau=bordereau_text(dossier),
         )
 
 

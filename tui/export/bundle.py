@@ -8,6 +8,7 @@ text is deflated.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -44,8 +45,13 @@ def write_bundle(
     *,
     cancel: threading.Event | None = None,
     cancel_message: str = "cancelled",
+    bordereau: str = "",
 ) -> None:
-    """Write the zip to ``target``: case file, evidence folder, ``exports/...``, SHA256SUMS."""
+    """Write the zip to ``target``: case file, evidence folder, ``exports/...``, SHA256SUMS.
+
+    ``bordereau`` (the list of exhibits) is stored as ``BORDEREAU.txt`` and listed in
+    SHA256SUMS like every other file, so pièce numbers lead to the files.
+    """
     case_path = source.path
     folder = evidence_dir(source)
     members: list[tuple[Path, str]] = [(case_path, case_path.name)]
@@ -61,4 +67,8 @@ def write_bundle(
             method = zipfile.ZIP_STORED if path.suffix.lower() in _STORED else zipfile.ZIP_DEFLATED
             archive.write(path, name, compress_type=method)
             sums.append(f"{sha256_path(path)}  {name}\n")
+        if bordereau:
+            data = bordereau.encode("utf-8")
+            archive.writestr("BORDEREAU.txt", data, compress_type=zipfile.ZIP_DEFLATED)
+            sums.append(f"{hashlib.sha256(data).hexdigest()}  BORDEREAU.txt\n")
         archive.writestr("SHA256SUMS", "".join(sums), compress_type=zipfile.ZIP_DEFLATED)

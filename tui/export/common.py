@@ -23,10 +23,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tui import __version__
 from tui.core.accounts import entry_account_key
 from tui.core.case import Attachment, Case, Evidence
-from tui.core.i18n import t
+from tui.core.i18n import message, t
+from tui.core.platforms import account_url, decode_id_time
 from tui.core.platforms import platform_name as _platform_name
 from tui.core.text import xml_safe
 from tui.core.timeparse import time_source_label
+from tui.export.images import PictureCache, Prepared
+from tui.export.images import image_kind as image_kind
+
+ANNEX_BOX_MM = (180.0, 240.0)
+"""Largest printed box of a capture: the portrait annex page less margins and caption."""
+ANNEX_WIDE_BOX_MM = (268.0, 150.0)
+"""The same for a capture wider than tall, printed on a landscape annex page."""
+
+
+def annex_box(wide: bool) -> tuple[float, float]:
+    """The annex box of a capture (landscape for wide captures)."""
+    return ANNEX_WIDE_BOX_MM if wide else ANNEX_BOX_MM
 
 
 class ExportError(Exception):
@@ -110,16 +123,55 @@ def zone(case: Case) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def format_time(dt: datetime | None, case: Case, lang: str) -> str:
+def format_time(dt: datetime | None, case: Case, lang: str, source: str = "") -> str:
     """A time for a document: the case's zone, seconds and the UTC offset, e.g.
-    ``14/04/2021 17:10:42 (UTC+02:00)``; ``""`` for no time."""
+    ``14/04/2021 17:10:42 (UTC+02:00)``; ``""`` for no time.
+
+    A typed time shows no seconds (``17:10``) unless some were typed: printing
+    ``17:10:00`` would claim a precision nobody had.
+    """
     if dt is None:
         return ""
     local = dt.astimezone(zone(case))
     offset = local.strftime("%z")
     offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    pattern = "%d/%m/%Y %H:%M:%S" if lang == "fr" else "%Y-%m-%d %H:%M:%S"
+    clock = "%H:%M" if source == "typed" and local.second == 0 else "%H:%M:%S"
+    pattern = ("%d/%m/%Y " if lang == "fr" else "%Y-%m-%d ") + clock
     return f"{local.strftime(pattern)} ({offset})"
+
+
+def split_time(dt: datetime, case: Case, lang: str, source: str = "") -> tuple[str, str]:
+    """The date and the hour as two separate values (forms have one field for each)."""
+    local = dt.astimezone(zone(case))
+    clock = "%H:%M" if source == "typed" and local.second == 0 else "%H:%M:%S"
+    return local.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"), local.strftime(clock)
+
+
+CAPTURE_SOURCES = frozenset(("file-metadata", "file-name", "capture"))
+"""Sources that tell when a screenshot was taken, never when the post was published."""
+
+
+def publication(entry: Evidence) -> tuple[datetime, str] | None:
+    """When the post was published and where that time came from, if known.
+
+    A ``posted_at`` read from a screenshot's metadata, its file name or the
+    capture clock is a capture time: it is not returned here.
+    """
+    if entry.posted_at is None or entry.posted_at_source in CAPTURE_SOURCES:
+        return None
+    return entry.posted_at, entry.posted_at_source
+
+
+def capture_times(entry: Evidence) -> list[tuple[datetime, str]]:
+    """When the screenshots were taken (or the page captured), with their sources, oldest first."""
+    found: list[tuple[datetime, str]] = []
+    if entry.posted_at is not None and entry.posted_at_source in CAPTURE_SOURCES:
+        found.append((entry.posted_at, entry.posted_at_source))
+    for attachment in entry.attachments:
+        if attachment.taken_at is not None:
+            found.append((attachment.taken_at, attachment.taken_at_source or "file-metadata"))
+    unique_found = list(dict.fromkeys(found))
+    return sorted(unique_found, key=lambda item: item[0])
 
 
 def format_day(dt: datetime | None, case: Case, lang: str) -> str:
@@ -130,8 +182,45 @@ def format_day(dt: datetime | None, case: Case, lang: str) -> str:
 
 
 def source_label(source: str, lang: str) -> str:
-    """Where a time came from, in words (typed, decoded from the post ID...)."""
-    return time_source_label(source, lang)
+    """Where a time came from, in words ("saisie à la main", "tirée de l'ID du message"...)."""
+    own = message(f"export.source.{source or 'none'}", lang)
+    return own if own is not None else time_source_label(source, lang)
+
+
+def french_typography(text: str) -> str:
+    """Non-breaking spaces where French typography wants them (our texts, never case text).
+
+    Before ``: ; ! ?`` and inside « », so a line never starts with a colon or a
+    lone guillemet.
+    """
+    for mark in (":", ";", "!", "?", "»"):
+        text = text.replace(" " + mark, "\u00a0" + mark)
+    return text.replace("« ", "«\u00a0")
+
+
+_INVISIBLE = re.compile("[\u00a0\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LINKABLE = re.compile(r"https?://[A-Za-z0-9!#$%&'()*+,\-./:;=?@\[\]_~]+", re.IGNORECASE)
+
+
+def link_target(url: str) -> str:
+    """``url`` as a safe link target, or ``""`` when it must not be clickable.
+
+    Only http(s) addresses whose ASCII characters are all URL characters (no
+    spaces, quotes, angle brackets, backslashes or control characters) become links;
+    non-ASCII letters are percent-encoded, invisible and bidi characters refused.
+    The text shown stays the URL as copied.
+    """
+    from urllib.parse import quote
+
+    url = url.strip()
+    if not url or len(url) > 2000:
+        return ""
+    if url.isascii():
+        return url if _LINKABLE.fullmatch(url) else ""
+    if xml_safe(url) != url or _INVISIBLE.search(url):
+        return ""
+    encoded = "".join(ch if ch.isascii() else quote(ch) for ch in url)
+    return encoded if _LINKABLE.fullmatch(encoded) else ""
 
 
 def platform_name(platform: str, lang: str | None = None) -> str:
@@ -205,21 +294,6 @@ def resolve(source: CaseSource, attachment: Attachment, *, read: bool = True) ->
     return ResolvedFile(attachment, candidate, status, data)
 
 
-def image_kind(data: bytes) -> str | None:
-    """The picture format from its first bytes (png, jpeg, gif, bmp, webp), or None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if data.startswith(b"BM"):
-        return "bmp"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 # ---------------------------------------------------------------- the dossier
 
 
@@ -245,19 +319,84 @@ class Dossier:
     lang: str
     generated_at: datetime
     version: str = __version__
+    pictures: PictureCache = field(
+        default_factory=lambda: PictureCache(*ANNEX_BOX_MM, ANNEX_WIDE_BOX_MM)
+    )
+    """Embedded copies of the captures, shared by the Word and HTML writers."""
+    _numbers: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._numbers = {entry.id: index + 1 for index, entry in enumerate(self.entries)}
 
     @property
     def case(self) -> Case:
         """The case being exported."""
         return self.source.case
 
-    def tr(self, key: str, **params: Any) -> str:
-        """A message in the document's language."""
-        return t(key, self.lang, **params)
+    def piece(self, entry: Evidence) -> str:
+        """The entry's exhibit number in this dossier (``P1`` is the oldest)."""
+        return f"P{self._numbers.get(entry.id, 0)}"
 
-    def time(self, dt: datetime | None) -> str:
-        """A time in the case's zone with its offset."""
-        return format_time(dt, self.case, self.lang)
+    def tr(self, key: str, **params: Any) -> str:
+        """A message in the document's language (French typography in French)."""
+        text = message(key, self.lang)
+        if text is None:
+            return t(key, self.lang, **params)
+        if self.lang == "fr":
+            text = french_typography(text)
+        if not params:
+            return text
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+
+    def trn(self, key: str, count: int, **params: Any) -> str:
+        """A message with a real plural (the catalogue holds its forms, ``one``/``other``)."""
+        return self.tr(key, count=count, **params)  # t() picks the CLDR form
+
+    @property
+    def sep(self) -> str:
+        """The label separator (`` : `` with a non-breaking space in French)."""
+        return self.tr("export.sep")
+
+    def time(self, dt: datetime | None, source: str = "") -> str:
+        """A time in the case's zone with its offset (no false seconds for typed times)."""
+        return format_time(dt, self.case, self.lang, source)
+
+    def publication_line(self, entry: Evidence) -> str:
+        """The publication time with its source, or a sentence saying it is unknown."""
+        found = publication(entry)
+        if found is None:
+            return self.tr("export.time.unknown")
+        return f"{self.time(found[0], found[1])} — {source_label(found[1], self.lang)}"
+
+    def capture_lines(self, entry: Evidence) -> list[str]:
+        """``Capture : <time> (source)`` lines, labelled so they are never read as publication."""
+        return [
+            self.tr(
+                "export.time.capture",
+                when=self.time(when, source),
+                source=source_label(source, self.lang),
+            )
+            for when, source in capture_times(entry)
+        ]
+
+    def author(self) -> str:
+        """Who the documents are by: the helper, else the person concerned (may be empty)."""
+        return safe(self.case.helper or self.case.concerns)[:250]
+
+    def signature_lines(self) -> list[str]:
+        """The closing block: "Fait à …, le …", "Certifié exact", "Signature"."""
+        place = safe(self.case.place) or "…………………"
+        when = format_day(self.generated_at, self.case, self.lang)
+        lines = [self.tr("export.sign.made", place=place, date=when)]
+        lines.append(self.tr("export.sign.certified"))
+        name = safe(self.case.concerns)
+        lines.append(self.tr("export.sign.signature", name=name) if name else "")
+        if self.case.helper:
+            lines.append(self.tr("export.sign.helper", name=safe(self.case.helper)))
+        return [line for line in lines if line]
 
     def period(self) -> tuple[datetime | None, datetime | None]:
         """First and last dated entry."""
@@ -306,9 +445,17 @@ class Dossier:
 
     def header_lines(self) -> list[tuple[str, str]]:
         """(label, value) lines of the header block, values made document-safe."""
-        lines = [(self.tr("export.header.case"), safe(self.case.title))]
-        if self.case.concerns:
-            lines.append((self.tr("export.header.concerns"), safe(self.case.concerns)))
+        case = self.case
+        lines = [(self.tr("export.header.case"), safe(case.title))]
+        if case.concerns:
+            who = safe(case.concerns)
+            if case.concerns_birth:
+                who += self.tr("export.header.born", date=safe(case.concerns_birth))
+            lines.append((self.tr("export.header.concerns"), who))
+        if case.concerns_contact:
+            lines.append((self.tr("export.header.contact"), safe(case.concerns_contact)))
+        if case.helper:
+            lines.append((self.tr("export.header.helper"), safe(case.helper)))
         lines += [
             (self.tr("export.header.period"), self.period_text()),
             (self.tr("export.header.messages"), str(len(self.entries))),
@@ -330,6 +477,8 @@ class Dossier:
         return [
             self.tr("export.statement.proves"),
             self.tr("export.statement.not"),
+            self.tr("export.statement.rendering"),
+            self.tr("export.statement.times"),
             self.tr("export.statement.constat"),
         ]
 
@@ -345,14 +494,77 @@ def make_dossier(
 
 
 def entry_time_line(dossier: Dossier, entry: Evidence) -> str:
-    """The entry's publication time with its source, or its observation time."""
-    if entry.posted_at is not None:
-        when = dossier.time(entry.posted_at)
-        # TikTok and Threads IDs are made a little before publication: say so.
+    """The entry's publication time, else when it was seen, else a capture time — labelled.
+
+    A time decoded from an ID that is made a little before publication (TikTok,
+    Threads) says it is approximate.
+    """
+    found = publication(entry)
+    if found is not None:
+        when = dossier.time(*found)
         return dossier.tr("export.approximate", when=when) if entry.posted_at_approximate else when
     if entry.observed_at is not None:
         return dossier.tr("export.seen_at", when=dossier.time(entry.observed_at))
+    captures = capture_times(entry)
+    if captures:
+        return dossier.tr("export.captured_at", when=dossier.time(*captures[0]))
     return dossier.tr("export.no_time")
+
+
+def account_created(platform: str, account_id: str) -> datetime | None:
+    """When an account was created, for platforms whose account IDs carry it (X, Discord)."""
+    if platform not in ("x", "discord") or not account_id.isdigit():
+        return None
+    moment, warning = decode_id_time(platform, account_id, lang="en")
+    return moment if moment is not None and not warning else None
+
+
+def profile_url(platform: str, account_id: str, handle: str) -> str:
+    """A link to the account's profile (by its stable ID where the platform allows)."""
+    return account_url(platform, account_id, handle)
+
+
+_PRIVATE_URL = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*(?:"
+    r"instagram\.com/direct/|discord(?:app)?\.com/channels/|messenger\.com/|"
+    r"facebook\.com/messages/|web\.whatsapp\.com/|wa\.me/|web\.telegram\.org/|"
+    r"mail\.|outlook\.|web\.snapchat\.com/)",
+    re.IGNORECASE,
+)
+_PRIVATE_PLATFORMS = frozenset(("whatsapp", "signal", "sms", "email", "imessage", "messenger"))
+
+
+def is_private(entry: Evidence) -> bool:
+    """True when the message was not public (direct message, private server, SMS, e-mail).
+
+    PHAROS only takes public content; a private message goes in the complaint.
+    """
+    if entry.platform in _PRIVATE_PLATFORMS:
+        return True
+    url = entry.url_original or entry.url
+    return bool(_PRIVATE_URL.match(url.strip()))
+
+
+_PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".heic", ".heif", ".tif")
+
+
+def file_note(dossier: Dossier, file: ResolvedFile, prepared: Prepared | None) -> str:
+    """Why a file is not shown, in one sentence; a broken picture keeps its original's SHA-256."""
+    name = safe(file.attachment.original_name or file.attachment.path)
+    sha = safe(file.attachment.sha256)
+    if file.status == "missing":
+        return dossier.tr("export.file.missing", name=name)
+    if file.status == "outside":
+        return dossier.tr("export.file.outside", name=name)
+    if prepared is not None and prepared.problem == "unsupported":
+        return dossier.tr("export.file.unsupported", name=name, sha256=sha)
+    if (
+        prepared is not None
+        and prepared.problem
+        and (prepared.recognised or name.lower().endswith(_PICTURE_SUFFIXES))
+    ):
+        return dossier.tr("export.file.unreadable", name=name, sha256=sha)
+    return dossier.tr("export.file.not_image", name=name)
 
 
 # ---------------------------------------------------------------- files
@@ -398,3 +610,72 @@ def day_bounds(day: date, case: Case) -> tuple[datetime, datetime]:
 def unique(items: Iterable[str]) -> list[str]:
     """Items without repeats, first occurrence order kept."""
     return list(dict.fromkeys(items))
+
+
+def scope_from_text(
+    case: Case,
+    *,
+    start: str = "",
+    end: str = "",
+    accounts: str = "",
+    entries: str = "",
+    lang: str | None = None,
+) -> Scope:
+    """A :class:`Scope` from what a person typed (``abri export --from --to --account
+    --entries`` and the export screen).
+
+    ``start``/``end`` are read in the case's zone; a day without a time as ``end``
+    means the end of that day.  ``accounts`` and ``entries`` are comma-separated
+    (``E0003,E0007``; entry IDs are matched without regard to case).  Raises
+    :class:`tui.core.timeparse.TimeParseError` (one sentence) for an unreadable date
+    and ValueError naming the first unknown entry ID.
+    """
+    from tui.core.timeparse import parse_time_detail
+
+    scope = Scope()
+    if start.strip():
+        scope.start = parse_time_detail(start, case.timezone, lang=lang).value
+    if end.strip():
+        parsed = parse_time_detail(end, case.timezone, lang=lang)
+        until = parsed.value
+        if not parsed.has_time:
+            until = datetime.combine(until.date(), time.max, tzinfo=until.tzinfo)
+        scope.end = until
+    names = [name.strip() for name in accounts.split(",") if name.strip()]
+    if names:
+        scope.accounts = names
+    wanted = [item.strip().upper() for item in entries.split(",") if item.strip()]
+    if wanted:
+        known = {entry.id.upper(): entry.id for entry in case.evidence}
+        for item in wanted:
+            if item not in known:
+                raise ValueError(item)
+        scope.ids = [known[item] for item in wanted]
+    return scope
+
+
+def bordereau_text(dossier: Dossier) -> str:
+    """The list of exhibits as plain text (the bundle's ``BORDEREAU.txt``).
+
+    One line per file: pièce, entry ID, time, platform, account, path, SHA-256, so the
+    pièce numbers of the documents lead to the files in the archive.
+    """
+    tr = dossier.tr
+    lines = [
+        tr("export.bordereau.title"),
+        dossier.trn("export.bordereau.count", len(dossier.entries)),
+        "",
+    ]
+    for entry in dossier.entries:
+        account = safe(entry.account_id) or "?"
+        if entry.account_handle:
+            account += " @" + safe(entry.account_handle.lstrip("@"))
+        head = (
+            f"{dossier.piece(entry)}\t{entry.id}\t{entry_time_line(dossier, entry)}\t"
+            f"{safe(platform_name(entry.platform))}\t{account}"
+        )
+        if not entry.attachments:
+            lines.append(f"{head}\t{tr('export.file.none')}")
+        for attachment in entry.attachments:
+            lines.append(f"{head}\t{safe(attachment.path)}\t{safe(attachment.sha256)}")
+    return "\n".join(lines) + "\n"

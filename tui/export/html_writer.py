@@ -1,7 +1,10 @@
 """The HTML dossier: one self-contained file, and the source of the PDF.
 
-Same content as the Word file.  Every value from the case is made visible
-(``xml_safe``) then HTML-escaped; pictures are embedded as ``data:`` URIs so the
+Same content and order as the Word file (table, bordereau, accounts, details,
+signature, annex of exhibits on portrait pages).  URLs and profiles are links
+(only http(s) targets of printable ASCII; the text shown is the URL as copied).
+Every value from the case is made visible (``xml_safe``) then HTML-escaped;
+pictures are embedded as ``data:`` URIs so the
 file needs nothing else and the PDF renderer never touches the network.  A strict
 Content-Security-Policy forbids scripts and any outside resource, in case a
 browser opens the file with JavaScript on.
@@ -13,22 +16,36 @@ import base64
 import threading
 from html import escape
 
+from tui.core.case import Evidence
 from tui.export.common import (
     Dossier,
     ExportCancelled,
     Progress,
     ResolvedFile,
+    account_created,
+    annex_box,
+    capture_times,
     category_label,
     entry_time_line,
-    image_kind,
+    file_note,
+    format_day,
+    link_target,
     platform_name,
+    profile_url,
+    publication,
     resolve,
     safe,
     source_label,
 )
+from tui.export.images import Prepared, Slice, scale_for
+
+TABLE_BOX_MM = (100.0, 140.0)
+"""Largest picture in a table cell (a phone capture fills the height)."""
 
 _CSS = """
-@page { size: A4 landscape; margin: 12mm; }
+@page { size: A4 landscape; margin: 12mm 12mm 16mm 12mm; }
+@page annex { size: A4 portrait; margin: 12mm 15mm 16mm 15mm; }
+@page annexwide { size: A4 landscape; margin: 12mm 12mm 16mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt;
        color: #111; margin: 0; }
@@ -43,15 +60,19 @@ th, td { border: 0.6pt solid #444; padding: 3pt 4pt; vertical-align: top;
 th { background: #e8e8e8; text-align: left; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
-td.shot img { display: block; width: 100%; height: auto; max-height: 80mm;
-           object-fit: contain; object-position: left top; margin: 0 0 3pt 0; }
-.note { font-style: italic; color: #333; }
+td.shot img, .annex img { display: block; margin: 0 0 3pt 0; }
+a { color: #0b4f9c; }
+.note { font-style: italic; color: #333; font-size: 8pt; }
+.piece { font-weight: bold; font-size: 12pt; }
 .id { font-weight: bold; }
 .content { white-space: pre-wrap; border-left: 2pt solid #999; padding-left: 6pt; margin: 2pt 0; }
 section.entry { page-break-inside: auto; border-top: 0.5pt solid #bbb; }
 p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
-.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
+.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
 .pagebreak { page-break-before: always; }
+.annex section { page: annex; page-break-before: always; }
+.annex section.wide { page: annexwide; }
+.sign p { font-weight: bold; margin: 3pt 0; }
 """
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -60,6 +81,14 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 def _e(text: str) -> str:
     """Case text -> HTML: markers for invisible characters, then escaping."""
     return escape(safe(text), quote=True)
+
+
+def _a(text: str, url: str) -> str:
+    """Escaped ``text`` as a link to ``url`` when it is a safe target."""
+    target = link_target(url)
+    if not target:
+        return escape(text)
+    return f'<a href="{escape(target, quote=True)}">{escape(text)}</a>'
 
 
 def _kv(label: str, value: str, *, raw: bool = False, cls: str = "") -> str:
@@ -80,13 +109,14 @@ def build_html(
     out: list[str] = [
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        f'<meta name="author" content="{escape(dossier.author(), quote=True)}">',
         f"<title>{_e(dossier.case.title)}</title><style>{_CSS}</style></head><body>",
         f'<h1>{escape(tr("export.title"))}</h1><dl class="head">',
     ]
     for label, value in dossier.header_lines():
         out.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
-    out.append("</dl><table><colgroup>")
-    for width in ("16%", "35%", "29%", "20%"):
+    out.append(f'</dl><p class="note">{escape(tr("export.table.intro"))}</p><table><colgroup>')
+    for width in ("15%", "40%", "26%", "19%"):
         out.append(f'<col style="width:{width}">')
     out.append("</colgroup><thead><tr>")
     out.extend(f"<th>{escape(h)}</th>" for h in dossier.headings())
@@ -94,57 +124,167 @@ def build_html(
 
     total = len(dossier.entries)
     resolved: dict[str, list[ResolvedFile]] = {}
+    prepared: dict[str, Prepared | None] = {}
     for done, entry in enumerate(dossier.entries):
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
         files = [resolve(dossier.source, att) for att in entry.attachments]
         resolved[entry.id] = files
         out.append("<tr><td>")
-        out.append(f"<div>{escape(entry_time_line(dossier, entry))}</div>")
-        if entry.posted_at is not None and entry.posted_at_source:
-            out.append(
-                f'<div class="note">{escape(source_label(entry.posted_at_source, lang))}</div>'
-            )
-        out.append(f'<div class="id">{escape(entry.id)}</div></td><td class="shot">')
+        out.append(
+            f'<div><span class="piece">{dossier.piece(entry)}</span> {escape(entry.id)}</div>'
+        )
+        found = publication(entry)
+        if found is not None:
+            out.append(f"<div>{escape(dossier.time(*found))}</div>")
+            out.append(f'<div class="note">{escape(source_label(found[1], lang))}</div>')
+        else:
+            out.append(f'<div class="note">{escape(tr("export.time.no_publication"))}</div>')
+            if entry.observed_at is not None:
+                seen = tr("export.seen_at", when=dossier.time(entry.observed_at))
+                out.append(f"<div>{escape(seen)}</div>")
+        for line in dossier.capture_lines(entry):
+            out.append(f'<div class="note">{escape(line)}</div>')
+        out.append('</td><td class="shot">')
         for file in files:
-            out.append(_picture(dossier, file))
+            picture = _prepare(dossier, file, prepared)
+            out.append(_table_picture(dossier, entry, file, picture, len(files)))
         if not files:
             out.append(f'<div class="note">{escape(tr("export.file.none"))}</div>')
-        url = entry.url or entry.url_original
-        out.append(f"</td><td><div>{_e(url) if url else escape(tr('export.no_url'))}</div>")
+        copied = entry.url_original or entry.url
+        link = _a(safe(copied), copied) if copied else escape(tr("export.no_url"))
+        out.append(f"</td><td><div>{link}</div>")
         if entry.account_handle:
-            out.append(f"<div>@{_e(entry.account_handle.lstrip('@'))}</div>")
+            handle = "@" + safe(entry.account_handle.lstrip("@"))
+            out.append(
+                f"<div>{_a(handle, profile_url(entry.platform, '', entry.account_handle))}</div>"
+            )
         account = _e(entry.account_id) if entry.account_id else escape(tr("export.no_account_id"))
         out.append(f'</td><td><div class="id">{account}</div>')
         if entry.platform:
             out.append(f"<div>{_e(platform_name(entry.platform))}</div>")
+        out.append(_account_extra(dossier, entry.platform, entry.account_id, entry.account_handle))
         out.append("</td></tr>")
         if progress is not None and (done % 25 == 0 or done + 1 == total):
             progress(done + 1, total, "html")
     out.append("</tbody></table>")
-    out.append(_details(dossier, resolved))
+    out.append(_bordereau(dossier, resolved))
     out.append(_accounts(dossier))
+    out.append(_details(dossier, resolved))
     out.append(f"<h2>{escape(tr('export.statement.title'))}</h2>")
     out.extend(f"<p>{escape(line)}</p>" for line in dossier.statement())
+    out.append('<div class="sign">')
+    out.extend(f"<p>{escape(line)}</p>" for line in dossier.signature_lines())
+    out.append("</div>")
+    out.append(_annex(dossier, resolved, prepared))
     out.append("</body></html>")
     return "".join(out)
 
 
-def _picture(dossier: Dossier, file: ResolvedFile) -> str:
+def _prepare(
+    dossier: Dossier, file: ResolvedFile, prepared: dict[str, Prepared | None]
+) -> Prepared | None:
+    """The picture of a readable file, kept for the annex; the original bytes are dropped."""
+    if file.status not in ("ok", "altered") or file.data is None:
+        return None
+    sha = file.attachment.sha256
+    if sha not in prepared:
+        prepared[sha] = dossier.pictures.get(sha, file.data)
+    file.data = None
+    return prepared[sha]
+
+
+def _img(piece: Slice, width_mm: float, height_mm: float, alt: str) -> str:
+    encoded = base64.b64encode(piece.data).decode("ascii")
+    return (
+        f'<img alt="{alt}" style="width:{width_mm:.1f}mm;height:{height_mm:.1f}mm" '
+        f'src="data:image/{piece.kind};base64,{encoded}">'
+    )
+
+
+def _notes(dossier: Dossier, file: ResolvedFile, picture: Prepared) -> list[str]:
+    tr = dossier.tr
+    notes = []
+    if file.status == "altered":
+        notes.append(f"<b>{escape(tr('export.file.altered'))}</b>")
+    if picture.converted_from in ("webp", "heic"):
+        notes.append(escape(tr("export.file.rendering", kind=picture.converted_from.upper())))
+    if picture.rotated:
+        notes.append(escape(tr("export.file.rotated")))
+    return notes
+
+
+def _table_picture(
+    dossier: Dossier, entry: Evidence, file: ResolvedFile, picture: Prepared | None, count: int
+) -> str:
     tr = dossier.tr
     name = _e(file.attachment.original_name or file.attachment.path)
-    if file.data is not None and file.status in ("ok", "altered"):
-        kind = image_kind(file.data)
-        if kind is not None:
-            encoded = base64.b64encode(file.data).decode("ascii")
-            file.data = None  # embedded; do not keep every picture twice in memory
-            tag = f'<img alt="{name}" src="data:image/{kind};base64,{encoded}">'
-            if file.status == "altered":
-                tag += f'<div class="note"><b>{escape(tr("export.file.altered"))}</b></div>'
-            return tag
-        return f'<div class="note">{escape(tr("export.file.not_image", name=""))}{name}</div>'
-    key = "export.file.outside" if file.status == "outside" else "export.file.missing"
-    return f'<div class="note">{escape(tr(key, name=""))}{name}</div>'
+    if picture is not None and picture.ok:
+        piece = picture.slices[0]
+        box_w, box_h = TABLE_BOX_MM
+        box_h = max(60.0, (box_h - 12 * (count - 1)) / max(1, count))
+        scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
+        scale = min(scale, box_h / max(piece.height_px, 1))
+        parts = [_img(piece, piece.width_px * scale, piece.height_px * scale, name)]
+        notes = _notes(dossier, file, picture)
+        if len(picture.slices) > 1:
+            notes.append(
+                escape(
+                    tr("export.file.tall", piece=dossier.piece(entry), count=len(picture.slices))
+                )
+            )
+        else:
+            notes.append(escape(tr("export.file.annex", piece=dossier.piece(entry))))
+        parts.extend(f'<div class="note">{note}</div>' for note in notes)
+        return "".join(parts)
+    return f'<div class="note">{escape(_problem(dossier, file, picture))}</div>'
+
+
+def _problem(dossier: Dossier, file: ResolvedFile, picture: Prepared | None) -> str:
+    return file_note(dossier, file, picture)
+
+
+def _account_extra(dossier: Dossier, platform: str, account_id: str, handle: str) -> str:
+    tr = dossier.tr
+    out = []
+    profile = profile_url(platform, account_id, handle)
+    if profile:
+        out.append(f'<div class="note">{_a(tr("export.account.profile"), profile)}</div>')
+    created = account_created(platform, account_id)
+    if created is not None:
+        day = format_day(created, dossier.case, dossier.lang)
+        out.append(f'<div class="note">{escape(tr("export.account.created", date=day))}</div>')
+    return "".join(out)
+
+
+def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
+    tr = dossier.tr
+    out = [
+        f'<h2 class="pagebreak">{escape(tr("export.bordereau.title"))}</h2>',
+        f"<p>{escape(dossier.trn('export.bordereau.count', len(dossier.entries)))}</p>",
+        '<table class="bordereau"><colgroup>',
+    ]
+    for width in ("6%", "19%", "11%", "17%", "21%", "26%"):
+        out.append(f'<col style="width:{width}">')
+    out.append("</colgroup><thead><tr>")
+    for key in ("number", "date", "platform", "account", "file"):
+        out.append(f"<th>{escape(tr('export.bordereau.' + key))}</th>")
+    out.append("<th>SHA-256</th></tr></thead><tbody>")
+    for entry in dossier.entries:
+        files = resolved.get(entry.id, [])
+        account = _e(entry.account_id) if entry.account_id else escape(tr("export.no_account_id"))
+        if entry.account_handle:
+            account += " (@" + _e(entry.account_handle.lstrip("@")) + ")"
+        names = "<br>".join(_e(f.attachment.path) for f in files) or escape(tr("export.file.none"))
+        hashes = "<br>".join(_e(f.attachment.sha256) for f in files)
+        out.append(
+            f'<tr><td class="id">{dossier.piece(entry)}<br>{escape(entry.id)}</td>'
+            f"<td>{escape(entry_time_line(dossier, entry))}</td>"
+            f"<td>{_e(platform_name(entry.platform))}</td><td>{account}</td>"
+            f'<td>{names}</td><td class="hash">{hashes}</td></tr>'
+        )
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
@@ -152,17 +292,19 @@ def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
     lang = dossier.lang
     out = [f'<h2 class="pagebreak">{escape(tr("export.details.title"))}</h2>']
     for entry in dossier.entries:
-        out.append(f'<section class="entry"><h3>{escape(entry.id)} — ')
+        out.append(f'<section class="entry"><h3>{dossier.piece(entry)} ({escape(entry.id)}) — ')
         out.append(f"{escape(entry_time_line(dossier, entry))}</h3>")
-        if entry.posted_at is not None:
-            when = f"{dossier.time(entry.posted_at)} — {source_label(entry.posted_at_source, lang)}"
-            out.append(_kv(tr("export.details.posted"), when))
+        out.append(_kv(tr("export.details.posted"), dossier.publication_line(entry)))
+        for when, source in capture_times(entry):
+            value = f"{dossier.time(when, source)} — {source_label(source, lang)}"
+            out.append(_kv(tr("export.details.captured"), value))
         if entry.observed_at is not None:
             out.append(_kv(tr("export.details.observed"), dossier.time(entry.observed_at)))
         out.append(_kv(tr("export.details.platform"), safe(platform_name(entry.platform))))
-        out.append(_kv(tr("export.details.url"), safe(entry.url)))
-        if entry.url_original and entry.url_original != entry.url:
-            out.append(_kv(tr("export.details.url_original"), safe(entry.url_original)))
+        copied = entry.url_original or entry.url
+        out.append(_kv(tr("export.details.url_original"), _a(safe(copied), copied), raw=True))
+        if entry.url and entry.url != copied:
+            out.append(_kv(tr("export.details.url"), _a(safe(entry.url), entry.url), raw=True))
         out.append(_kv(tr("export.details.handle"), safe(entry.account_handle)))
         out.append(_kv(tr("export.details.account_id"), safe(entry.account_id)))
         if entry.post_id:
@@ -219,12 +361,65 @@ def _accounts(dossier: Dossier) -> str:
         span = (
             f"{dossier.time(account.first)} → {dossier.time(account.last)}" if account.first else ""
         )
+        handle = account.handles[-1] if account.handles else ""
+        handles = ", ".join("@" + _e(h) for h in account.handles)
+        if len(account.handles) > 1:
+            handles += f'<div class="note">{escape(tr("export.accounts.renamed"))}</div>'
         out.append(
             "<tr>"
-            f"<td>{_e(account.account_id) or escape(tr('export.no_account_id'))}</td>"
+            f"<td><b>{_e(account.account_id) or escape(tr('export.no_account_id'))}</b>"
+            f"{_account_extra(dossier, account.platform, account.account_id, handle)}</td>"
             f"<td>{_e(platform_name(account.platform))}</td>"
-            f"<td>{', '.join('@' + _e(h) for h in account.handles)}</td>"
+            f"<td>{handles}</td>"
             f"<td>{account.count}</td><td>{escape(span)}</td></tr>"
         )
     out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _annex(
+    dossier: Dossier,
+    resolved: dict[str, list[ResolvedFile]],
+    prepared: dict[str, Prepared | None],
+) -> str:
+    """One capture per portrait page at the largest legible size; tall ones continued."""
+    tr = dossier.tr
+    out = [
+        f'<div class="annex"><section class="tall"><h2>{escape(tr("export.annex.title"))}</h2>'
+        f"<p>{escape(tr('export.annex.intro'))}</p></section>"
+    ]
+    shown = 0
+    for entry in dossier.entries:
+        files = resolved.get(entry.id, [])
+        usable = []
+        for file in files:
+            picture = prepared.get(file.attachment.sha256)
+            if picture is not None and picture.ok:
+                usable.append((file, picture))
+        for number, (file, picture) in enumerate(usable, 1):
+            box_w, box_h = annex_box(picture.wide)
+            scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
+            name = _e(file.attachment.original_name or file.attachment.path)
+            for piece in picture.slices:
+                caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
+                if len(usable) > 1:
+                    caption += tr("export.annex.capture_n", n=number, total=len(usable))
+                if piece.count > 1:
+                    key = "export.annex.suite" if piece.index else "export.annex.part"
+                    caption += tr(key, n=piece.index + 1, total=piece.count)
+                css = "wide" if picture.wide else "tall"
+                out.append(f'<section class="{css}">')
+                shown += 1
+                out.append(f"<h3>{escape(caption)}</h3>")
+                out.append(f'<div class="note">{escape(entry_time_line(dossier, entry))}</div>')
+                out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
+                out.append(f"{_e(file.attachment.sha256)}</div>")
+                height = min(piece.height_px * scale, box_h)
+                out.append(_img(piece, piece.width_px * scale, height, name))
+                out.extend(f'<div class="note">{n}</div>' for n in _notes(dossier, file, picture))
+                out.append("</section>")
+    if shown == 0:
+        out.append(f'<section class="tall"><p class="note">{escape(tr("export.annex.none"))}</p>')
+        out.append("</section>")
+    out.append("</div>")
     return "".join(out)

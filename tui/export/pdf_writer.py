@@ -105,8 +105,23 @@ def chromium_flags() -> list[str]:
     return args
 
 
+def footer_template(label: str) -> str:
+    """Chromium's footer: ``page N / M`` on every page (its own classes fill the numbers)."""
+    from html import escape
+
+    return (
+        '<div style="font-size:8pt;width:100%;text-align:center;font-family:sans-serif">'
+        f'{escape(label)} <span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+    )
+
+
 async def _render(
-    html: str, target: Path, chromium: str, profile: Path, cancel: threading.Event | None
+    html: str,
+    target: Path,
+    chromium: str,
+    profile: Path,
+    cancel: threading.Event | None,
+    page_word: str = "page",
 ) -> None:
     from playwright.async_api import Route, async_playwright
 
@@ -137,6 +152,9 @@ async def _render(
                     landscape=True,
                     print_background=True,
                     prefer_css_page_size=True,
+                    display_header_footer=True,
+                    header_template="<div></div>",
+                    footer_template=footer_template(page_word),
                 )
             )
             while not job.done():
@@ -166,7 +184,7 @@ def write_pdf(
     profile = target.parent / f".abri-chromium-{os.getpid()}-{threading.get_ident()}"
     profile.mkdir(parents=True, exist_ok=True)
     try:
-        coro = _render(html, target, binary, profile, cancel)
+        coro = _render(html, target, binary, profile, cancel, t("export.page.word", lang))
         try:
             asyncio.get_running_loop()
         except RuntimeError:
