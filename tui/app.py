@@ -520,6 +520,26 @@ class AbriApp(App[int]):
         self.notify(self.tr("app.backup-kept"), timeout=8, markup=False)
         self.status_changed.publish("writable")
 
+    def action_case_details(self) -> None:
+        """Who the case concerns, the helper, the place for "Fait à" (palette)."""
+        from tui.screens.case_details import CaseDetailsScreen
+
+        session = self.session
+        if session is None or session.read_only:
+            return
+
+        def chosen(changes: dict[str, str] | None) -> None:
+            if not changes or self.session is not session:
+                return
+            try:
+                session.set_details(**changes)
+            except ValueError as error:
+                self.notify(one_line(str(error), 300), markup=False, severity="warning")
+                return
+            self.notify(self.tr("app.case-details-saved"), markup=False, timeout=4)
+
+        self.push_screen(CaseDetailsScreen(session.case, lang=self.lang), chosen)
+
     def action_save_again(self) -> None:
         """Retry a save that failed (palette: "save again")."""
         if self.session is not None:
@@ -805,6 +825,12 @@ class AbriApp(App[int]):
             )
         yield from self._case_commands()
         if self.session is not None:
+            if not self.session.read_only:
+                yield SystemCommand(
+                    tr("app.cmd.case-details"),
+                    tr("app.cmd.case-details-help"),
+                    self.action_case_details,
+                )
             yield SystemCommand(
                 tr("app.cmd.save-again"), tr("app.cmd.save-help"), self.action_save_again
             )

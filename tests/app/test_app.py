@@ -327,3 +327,24 @@ async def test_a_folder_given_as_case_is_explained_not_a_crash(tmp_path: Path) -
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
     assert list(folder.iterdir()) == []
+
+
+async def test_case_details_from_the_palette_are_saved_through_the_session(
+    make_case: Callable[..., Path],
+) -> None:
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Case details")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"Alice Martin", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    data = read_case(path)
+    assert data["concerns"] == "Alice Martin"
+    assert data["journal"][-1]["action"] == "details-changed"
+    assert "Alice" not in data["journal"][-1].get("detail", "")  # field names, not values
