@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 
 import tomli_w
 
+from tui.core import tomlparse
 from tui.core.case import (
     CATEGORIES,
     LANGUAGES,
@@ -729,13 +730,17 @@ _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse_document(text: str) -> dict[str, Any]:
-    """Parse TOML text, turning a syntax error or a BOM into a :class:`CaseError`."""
+    """Parse TOML text, turning a syntax error or a BOM into a :class:`CaseError`.
+
+    The document is exactly :func:`tomllib.loads`'s (see :mod:`tui.core.tomlparse`, which
+    uses a compiled parser when it can); an error carries tomllib's line and message.
+    """
     problems = []
     if text.startswith("\ufeff"):
         problems.append(Problem(t("store.line", line=1), t("store.bom")))
         text = text[1:]
     try:
-        doc = tomllib.loads(text)
+        doc = tomlparse.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _LINE_RE.search(str(exc))
         where = t("store.line", line=match.group(1)) if match else t("store.whole_file")
