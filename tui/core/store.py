@@ -375,9 +375,12 @@ def _moment(value: datetime | None) -> object:
 def _entry_key(e: Evidence) -> tuple[object, ...]:
     """Every value an entry's text is made of, for spotting an entry changed in place.
 
-    Entries are meant to be replaced, never mutated (then identity alone would do);
-    this keeps a mutated one from being saved with its old text.
+    Entries are meant to be replaced, never mutated: once :class:`Evidence` is a frozen
+    dataclass identity alone says it all and this is empty (free).  Until then it keeps
+    a mutated entry from being saved with its old text.
     """
+    if _EVIDENCE_FROZEN:
+        return ()
     return (
         e.id,
         e.url,
@@ -407,6 +410,9 @@ def _entry_key(e: Evidence) -> tuple[object, ...]:
         tuple((r.place, _moment(r.date), r.reference) for r in e.reports),
         _moment(e.added_at),
     )
+
+
+_EVIDENCE_FROZEN = bool(getattr(Evidence, "__dataclass_params__", None).frozen)  # type: ignore[union-attr]
 
 
 def _journal_key(j: JournalEntry) -> tuple[object, ...]:
@@ -602,7 +608,7 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
 
 _ENTRY_HEADER = b"\n[[evidence]]\n"
 _JOURNAL_OPEN = b"\njournal = [\n"
-_HEADER_LINE = re.compile(rb"^[ \t]*\[.*$", re.MULTILINE)
+_INDENTED_HEADER = re.compile(rb"\n[ \t]+\[")
 _ENTRY_HEADERS = frozenset((b"[[evidence]]", b"[[evidence.attachments]]", b"[[evidence.reports]]"))
 
 
@@ -620,8 +626,10 @@ def _warm(data: bytes, case: Case, folder: str) -> None:
     head = data if evidence_at < 0 else data[: evidence_at + 1]
     if case.evidence and evidence_at >= 0:
         region = data[evidence_at:]
-        headers = set(_HEADER_LINE.findall(region))
-        if headers <= _ENTRY_HEADERS:
+        # Every table header in the region is an entry's (counted at C speed: no other
+        # table hides among the entries, so each block is one whole entry).
+        plain = sum(region.count(b"\n" + header + b"\n") for header in _ENTRY_HEADERS)
+        if region.count(b"\n[") == plain and not _INDENTED_HEADER.search(region):
             bodies = region.split(_ENTRY_HEADER)[1:]
             if len(bodies) == len(case.evidence):
                 _warm_entries(bodies, case.evidence, folder)
