@@ -28,6 +28,7 @@ import dataclasses
 import errno
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -372,59 +373,78 @@ def _moment(value: datetime | None) -> object:
     return None if value is None else (value, value.fold, value.tzinfo)
 
 
-def _entry_key(e: Evidence) -> tuple[object, ...]:
-    """Every value an entry's text is made of, for spotting an entry changed in place.
+def _entry_key(e: Evidence) -> int:
+    """A fingerprint of every value an entry's text is made of (spots a change in place).
 
     Entries are meant to be replaced, never mutated: once :class:`Evidence` is a frozen
-    dataclass identity alone says it all and this is empty (free).  Until then it keeps
+    dataclass identity alone says it all and this is 0 (free).  Until then it keeps
     a mutated entry from being saved with its old text.
     """
     if _EVIDENCE_FROZEN:
-        return ()
-    return (
-        e.id,
-        e.url,
-        e.url_original,
-        e.platform,
-        e.post_id,
-        e.account_handle,
-        e.account_id,
-        _moment(e.posted_at),
-        e.posted_at_source,
-        _moment(e.observed_at),
-        e.content,
-        tuple(e.categories),
-        e.notes,
-        tuple(
-            (
-                a.path,
-                a.sha256,
-                a.bytes,
-                a.original_name,
-                _moment(a.added_at),
-                _moment(a.taken_at),
-                a.taken_at_source,
-            )
-            for a in e.attachments
-        ),
-        tuple((r.place, _moment(r.date), r.reference) for r in e.reports),
-        _moment(e.added_at),
+        return 0
+    return _hash(
+        (
+            e.id,
+            e.url,
+            e.url_original,
+            e.platform,
+            e.post_id,
+            e.account_handle,
+            e.account_id,
+            _moment(e.posted_at),
+            e.posted_at_source,
+            _moment(e.observed_at),
+            e.content,
+            tuple(e.categories),
+            e.notes,
+            tuple(
+                (
+                    a.path,
+                    a.sha256,
+                    a.bytes,
+                    a.original_name,
+                    _moment(a.added_at),
+                    _moment(a.taken_at),
+                    a.taken_at_source,
+                )
+                for a in e.attachments
+            ),
+            tuple((r.place, _moment(r.date), r.reference) for r in e.reports),
+            _moment(e.added_at),
+        )
     )
 
 
 _EVIDENCE_FROZEN = bool(getattr(Evidence, "__dataclass_params__", None).frozen)  # type: ignore[union-attr]
 
 
-def _journal_key(j: JournalEntry) -> tuple[object, ...]:
-    return (_moment(j.at), j.action, j.detail)
+def _journal_key(j: JournalEntry) -> int:
+    return _hash((_moment(j.at), j.action, j.detail))
+
+
+_UNMATCHED = itertools.count(1 << 70)
+
+
+def _hash(values: tuple[object, ...]) -> int:
+    """A fingerprint of ``values`` (an int: a cache of 50,000 keeps no copy of the tuple).
+
+    A value that cannot be hashed (not one a case can hold) gives a key that never matches,
+    so the object is serialized again, and refused there."""
+    try:
+        return hash(values)
+    except TypeError:
+        return next(_UNMATCHED)
 
 
 class _Piece(NamedTuple):
-    """The encoded text of one entry or journal line, and what it was made from."""
+    """The encoded text of one entry or journal line, and what it was made from.
+
+    An entry's text is kept without its ``[[evidence]]`` header line (the same for all).
+    """
 
     source: object
     """The entry itself: keeps it alive, so its ``id()`` cannot be reused by another."""
-    key: tuple[object, ...]
+    key: int
     data: bytes
     folder: str | None
     """The evidence folder the piece was checked against (attachment paths depend on it)."""
@@ -549,7 +569,7 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
             _check_head(head + steps)
 
         journal: list[bytes | None] = []
-        fresh_lines: list[tuple[int, JournalEntry, tuple[object, ...], str]] = []
+        fresh_lines: list[tuple[int, JournalEntry, int, str]] = []
         for n, j in enumerate(case.journal, 1):
             key = _journal_key(j)
             piece = pieces.get(id(j))
@@ -568,7 +588,7 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
                     pieces[id(j)] = _Piece(j, key, data, None)
 
         entries: list[bytes | None] = []
-        fresh: list[tuple[int, Evidence, tuple[object, ...], str]] = []
+        fresh: list[tuple[int, Evidence, int, str]] = []
         seen: set[str] = set()
         for n, e in enumerate(case.evidence, 1):
             if e.id in seen:
@@ -590,7 +610,7 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
             if check:
                 _check_entries([(f"evidence[{n}]", text) for n, _, _, text in fresh], folder)
             for n, e, key, text in fresh:
-                data = _utf8(text)
+                data = _utf8(text[len(_ENTRY_HEADER) :])  # every block starts with it
                 entries[n - 1] = data
                 if check:
                     pieces[id(e)] = _Piece(e, key, data, folder)
@@ -602,7 +622,9 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
         out.extend(journal)  # type: ignore[arg-type]  # every None was filled above
         out.append(b"]\n")
     out.append(_utf8(steps))
-    out.extend(entries)  # type: ignore[arg-type]
+    for block in entries:
+        assert block is not None  # every None was filled above
+        out += (_ENTRY_HEADER, block)
     return out
 
 
@@ -612,7 +634,7 @@ _INDENTED_HEADER = re.compile(rb"\n[ \t]+\[")
 _ENTRY_HEADERS = frozenset((b"[[evidence]]", b"[[evidence.attachments]]", b"[[evidence.reports]]"))
 
 
-def _warm(data: bytes, case: Case, folder: str) -> None:
+def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = None) -> None:
     """Cache the file's own bytes for each entry and journal line of ``case``, just decoded.
 
     So the first save after opening costs what changed, not the whole case (``abri add``
@@ -624,7 +646,10 @@ def _warm(data: bytes, case: Case, folder: str) -> None:
     """
     evidence_at = data.find(_ENTRY_HEADER)
     head = data if evidence_at < 0 else data[: evidence_at + 1]
-    if case.evidence and evidence_at >= 0:
+    if bodies is not None:
+        # Already cut and each one decoded alone into its entry (see _decode_chunked).
+        _warm_entries(bodies, case.evidence, folder)
+    elif case.evidence and evidence_at >= 0:
         region = data[evidence_at:]
         # Every table header in the region is an entry's (counted at C speed: no other
         # table hides among the entries, so each block is one whole entry).
@@ -647,7 +672,7 @@ def _warm_entries(bodies: list[bytes], entries: list[Evidence], folder: str) -> 
         pieces = _PIECES.pieces
         for body, e in zip(bodies, entries, strict=True):
             if body.startswith(b'id = "' + e.id.encode() + b'"\n') and body.endswith(b"\n"):
-                pieces[id(e)] = _Piece(e, _entry_key(e), _ENTRY_HEADER + body, folder)
+                pieces[id(e)] = _Piece(e, _entry_key(e), body, folder)
 
 
 def _warm_journal(lines: list[bytes], journal: list[JournalEntry]) -> None:
@@ -936,7 +961,7 @@ class _Decoder:
             action = self.text(raw.get("action", ""), where + ".action")
             detail = self.text(raw.get("detail", ""), where + ".detail")
             if at is not None and action is not None and detail is not None:
-                out.append(JournalEntry(at=at, action=action, detail=detail))
+                out.append(JournalEntry(at=at, action=_shared(action), detail=detail))
         return out
 
     def evidence_list(self, value: Any, default_added: datetime | None) -> list[Evidence] | None:
@@ -980,6 +1005,8 @@ class _Decoder:
                     fields[key] = value
                 else:
                     self.problem(f"{where}.{key}", "store.not_text", type=_type_name(value))
+        if "platform" in fields:
+            fields["platform"] = _shared(fields["platform"])
         url = fields.get("url")
         if url:
             message = _url_problem(url)
@@ -997,7 +1024,7 @@ class _Decoder:
         source = raw.get("posted_at_source")
         if source is not None:
             if source in _TIME_SOURCE_SET:
-                fields["posted_at_source"] = source
+                fields["posted_at_source"] = _shared(source)
             else:
                 self.problem(
                     where + ".posted_at_source",
@@ -1015,7 +1042,7 @@ class _Decoder:
                             "store.bad_choice",
                             choices=", ".join(CATEGORIES),
                         )
-                fields["categories"] = values
+                fields["categories"] = [_shared(v) for v in values]
         attachments = raw.get("attachments")
         if attachments is not None:
             fields["attachments"] = self.attachments(attachments, where + ".attachments")
@@ -1082,7 +1109,7 @@ class _Decoder:
                         original_name=original,
                         added_at=added,  # type: ignore[arg-type]
                         taken_at=taken,
-                        taken_at_source=source,
+                        taken_at_source=_shared(source),  # type: ignore[arg-type]
                     )
                 )
         return out
@@ -1109,8 +1136,17 @@ class _Decoder:
                     continue
             reference = self.text(raw.get("reference", ""), loc + ".reference")
             if reference is not None:
-                out.append(Report(place=place, date=when, reference=reference))
+                out.append(Report(place=_shared(place), date=when, reference=reference))
         return out
+
+
+def _shared(value: str) -> str:
+    """One string object for a value repeated in every entry (``x``, ``post-id``...).
+
+    The parser makes a new one per occurrence: 50,000 entries would hold 50,000 copies.
+    Short values only: there are few distinct ones.
+    """
+    return sys.intern(value) if len(value) <= 32 else value
 
 
 def _type_name(value: Any) -> str:
@@ -1771,14 +1807,95 @@ def _read_error(path: Path, exc: OSError) -> CaseError:
     return CaseError([Problem(str(path), message)])
 
 
+_CHUNK_ENTRIES = 500
+"""Entries parsed per call when a file is read in chunks (see :func:`_decode_chunked`)."""
+
+
+def _decode_chunked(data: bytes, folder_name: str) -> tuple[Decoded, list[bytes]] | None:
+    """Decode a case file laid out as Abri writes it, a few hundred entries at a time.
+
+    Same result as ``decode(data.decode())`` (with each entry's block, to warm the save
+    cache without another copy) — or None, and the caller decodes the whole
+    text, whenever the file is not plainly laid out, or anything at all is wrong (so
+    every refusal and its locations come from the one whole-file path).  Why: the whole
+    text of a 50,000-entry case is 200 MB of Python string once it holds one emoji, and
+    its parsed document as much again; in chunks, only the model stays.
+
+    Sound because the ``[[evidence]]`` blocks are cut at their header lines: a block
+    holds one entry and its sub-tables, a cut inside a multi-line string leaves a piece
+    that does not parse (None), and a chunk must parse to nothing but entries.
+    """
+    if data.startswith(_BOM):
+        return None
+    evidence_at = data.find(_ENTRY_HEADER)
+    if evidence_at < 0:
+        return None
+    try:
+        head_doc = tomlparse.loads(data[: evidence_at + 1].decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    if "evidence" in head_doc or head_doc.get("schema") != SCHEMA_VERSION:
+        return None
+    decoder = _Decoder(folder_name)
+    case = decoder.case(head_doc)
+    if case is None or decoder.unknown:
+        return None
+    bodies = data[evidence_at:].split(_ENTRY_HEADER)[1:]
+    evidence: list[Evidence] = []
+    seen: set[str] = set()
+    for start in range(0, len(bodies), _CHUNK_ENTRIES):
+        group = bodies[start : start + _CHUNK_ENTRIES]
+        try:
+            text = (_ENTRY_HEADER + _ENTRY_HEADER.join(group)).decode("utf-8")
+            doc = tomlparse.loads(text)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            return None
+        del text
+        raw = doc.get("evidence")
+        if list(doc) != ["evidence"] or type(raw) is not list or len(raw) != len(group):
+            return None
+        for n, table in enumerate(raw, start + 1):
+            entry = decoder.evidence(table, f"evidence[{n}]", seen, case.created)
+            if entry is None:
+                return None
+            evidence.append(entry)
+        del doc, raw
+    if decoder.problems or decoder.unknown:
+        return None
+    case.evidence = evidence
+    return Decoded(case, SCHEMA_VERSION, []), bodies
+
+
 def _decode_file(data: bytes, path: Path, folder_name: str) -> Decoded:
-    decoded = decode(_decode_bytes(data), folder_name)
+    with _gc_paused():
+        chunked = _decode_chunked(data, folder_name)
+    decoded = chunked[0] if chunked else decode(_decode_bytes(data), folder_name)
     problems = symlink_problems(decoded.case, path)
     if problems:
         raise CaseError(problems)
-    if decoded.schema == SCHEMA_VERSION and not decoded.unknown:
+    if chunked:
+        _warm(data, decoded.case, folder_name, chunked[1])
+    elif decoded.schema == SCHEMA_VERSION and not decoded.unknown:
         _warm(data, decoded.case, folder_name)
+    _give_back_free_memory()
     return decoded
+
+
+def _give_back_free_memory() -> None:
+    """Return the parser's freed memory to the system (glibc keeps it otherwise).
+
+    Parsing a large case allocates and frees hundreds of MB in small blocks; without this
+    the process stays that big for as long as the case is open.  Linux with glibc only;
+    elsewhere a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # another C library (musl): nothing to give back this way
 
 
 def symlink_problems(case: Case, case_path: Path) -> list[Problem]:
