@@ -16,10 +16,13 @@ Every string here is plain text made safe for one terminal line by
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress
 from urllib.parse import urlsplit
 
 from tui.core.case import CATEGORIES, Evidence
@@ -105,6 +108,22 @@ def entry_time(entry: Evidence) -> datetime | None:
 def _category_words() -> dict[str, str]:
     """Each category with its names in every language, for filtering ("menace" finds threats)."""
     return {c: f"{c} {category_label(c, 'fr')} {category_label(c, 'en')}" for c in CATEGORIES}
+
+
+_FREEZE_FROM = 2_000
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic collection while rows are computed: they make no cycles, and a full
+    collection over a 50,000-entry case holds the screen for 100+ ms."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def search_terms(text: str) -> list[bytes]:
@@ -271,7 +290,17 @@ def group_accounts(entries: Iterable[Evidence]) -> list[AccountSummary]:
 
 
 class EvidenceRows:
-    """The entries the table shows, in order, with a cache of derived data per entry."""
+    """The entries the table shows, in order, with a cache of derived data per entry.
+
+    Kept: every entry in the current order (with its sort key and search text, in
+    lists aligned with it) and the shown ones.  So a filter keystroke only scans
+    texts (no sort: filtering a sorted list keeps it sorted), and a small change of
+    the case (an add, an edit, a delete, an undo) is bisected into the order instead
+    of sorting 50,000 entries on the UI thread.
+    """
+
+    _PATCH_LIMIT = 64
+    """Changed entries up to which :meth:`rebuild` patches the order instead of sorting."""
 
     def __init__(self, lang: str, names: dict[str, str]) -> None:
         self.lang = lang
@@ -287,9 +316,12 @@ class EvidenceRows:
         self._sorted_by = ""
         self._filtered_by = ""
         self._source: list[Evidence] = []
-        """The entries :attr:`shown` was computed from (to patch it after a small change)."""
-        self._shown_keys: list[tuple[object, ...]] = []
-        """The sort key of each shown entry, in order (for bisecting)."""
+        """The entries the order was computed from (to patch it after a small change)."""
+        self._sorted: list[Evidence] = []
+        self._keys: list[tuple[object, ...]] = []
+        self._texts: list[bytes | None] = []
+        """Search text of each entry of ``_sorted`` (None until computed)."""
+        self._shown_texts: list[bytes] = []
 
     def info(self, entry: Evidence) -> RowInfo:
         """The cached derived data for ``entry`` (created on first use)."""
@@ -306,60 +338,65 @@ class EvidenceRows:
         filter only grew (one more letter typed), only the rows already shown are
         searched again: typing stays fast on 50,000 entries.
         """
+        with _collector_paused():
+            self._rebuild(entries, version)
+
+    def _rebuild(self, entries: Sequence[Evidence], version: object) -> None:
+        lowered = self.filter.lower()
         terms = search_terms(self.filter)
-        refine = (
-            version is not None
-            and version == self._version
-            and self.sort == self._sorted_by
-            and bool(self._filtered_by)
-            and self.filter.lower().startswith(self._filtered_by)
-        )
-        same_view = self.sort == self._sorted_by and self.filter.lower() == self._filtered_by
-        self._version, self._sorted_by, self._filtered_by = version, self.sort, self.filter.lower()
+        changed = version is None or version != self._version or self.sort != self._sorted_by
+        refine = not changed and bool(self._filtered_by) and lowered.startswith(self._filtered_by)
+        if changed and not (self.sort == self._sorted_by and self._patch(entries)):
+            self._sort(entries)
+        self._version, self._sorted_by, self._filtered_by = version, self.sort, lowered
         self.total = len(entries)
-        info = self.info
-        names, categories = self.names, self._categories
-        sort = self.sort
         if refine:
-            kept = [
-                (e, k)
-                for e, k in zip(self.shown, self._shown_keys, strict=True)
-                if all(term in info(e).search_text(names, categories) for term in terms)
-            ]
-            self.shown = [e for e, _ in kept]
-            self._shown_keys = [k for _, k in kept]
-            self._source = list(entries)
-            return
-        if same_view and self._patch(entries, terms):
-            return
+            shown, texts = self.shown, self._shown_texts
+        else:
+            if not terms:
+                self.shown, self._shown_texts = list(self._sorted), []
+                return
+            shown, texts = self._sorted, self._all_texts()
+        for term in terms:
+            # One pass of substring tests, then C-speed selection of both lists.
+            mask = [term in text for text in texts]
+            shown = list(compress(shown, mask))
+            texts = list(compress(texts, mask))
+        self.shown, self._shown_texts = list(shown), list(texts)
+
+    def _sort(self, entries: Sequence[Evidence]) -> None:
         # Forget cached rows of entries that are gone (edited or deleted) so memory
         # does not grow with every edit.
         if len(self._info) > 2 * len(entries) + 64:
             alive = {id(e) for e in entries}
             self._info = {k: v for k, v in self._info.items() if k in alive}
-        if terms:
-            chosen = [
-                e
-                for e in entries
-                if all(term in info(e).search_text(names, categories) for term in terms)
-            ]
-        else:
-            chosen = list(entries)
-        chosen.sort(key=lambda e: info(e).sort_key(sort))
-        self.shown = chosen
-        self._shown_keys = [info(e).sort_key(sort) for e in chosen]
+        info, sort = self.info, self.sort
+        rows = [info(e) for e in entries]
+        rows.sort(key=lambda row: row.sort_key(sort))
+        self._sorted = [row.entry for row in rows]
+        self._keys = [row.sort_key(sort) for row in rows]
+        self._texts = [row._search for row in rows]
         self._source = list(entries)
+        if len(entries) >= _FREEZE_FROM:
+            # These rows live as long as the case: keep the collector from rescanning
+            # them (see tui.core.store, which does the same for the model).
+            gc.freeze()
 
-    _PATCH_LIMIT = 64
-    """Changed entries up to which :meth:`rebuild` patches the shown rows instead of sorting."""
+    def _all_texts(self) -> list[bytes]:
+        """Every entry's search text, in order (computing those not warmed yet)."""
+        texts = self._texts
+        if None in texts:
+            names, categories, info = self.names, self._categories, self.info
+            for index, text in enumerate(texts):
+                if text is None:
+                    texts[index] = info(self._sorted[index]).search_text(names, categories)
+        return texts  # type: ignore[return-value]  # no None left
 
-    def _patch(self, entries: Sequence[Evidence], terms: list[bytes]) -> bool:
-        """Apply a small change (an add, an edit, a delete, an undo) to the shown rows.
+    def _patch(self, entries: Sequence[Evidence]) -> bool:
+        """Apply a small change to the order, by identity (an edit replaces the object).
 
-        Entries are compared by identity (an edit replaces the object), so finding what
-        changed is a few C-speed set operations even on 50,000 entries, and each change is
-        a bisection: no sort of everything on the UI thread.  False (nothing done) when
-        the change is too large; the caller then rebuilds in full.
+        Finding what changed is a few C-speed set operations even on 50,000 entries,
+        and each change a bisection.  False (nothing done) when the change is large.
         """
         before = {id(e) for e in self._source}
         now = {id(e) for e in entries}
@@ -368,25 +405,22 @@ class EvidenceRows:
         if len(gone_ids) + len(new_ids) > self._PATCH_LIMIT:
             return False
         info, sort = self.info, self.sort
-        names, categories = self.names, self._categories
-        shown, keys = self.shown, self._shown_keys
+        order, keys, texts = self._sorted, self._keys, self._texts
         for entry in (e for e in self._source if id(e) in gone_ids):
             key = info(entry).sort_key(sort)
             self._info.pop(id(entry), None)  # an edited entry's old row is gone for good
             at = bisect_left(keys, key)
-            while at < len(shown) and keys[at] == key and shown[at] is not entry:
+            while at < len(order) and keys[at] == key and order[at] is not entry:
                 at += 1
-            if at < len(shown) and shown[at] is entry:
-                del shown[at], keys[at]
+            if at < len(order) and order[at] is entry:
+                del order[at], keys[at], texts[at]
         for entry in (e for e in entries if id(e) in new_ids):
-            if terms and not all(
-                term in info(entry).search_text(names, categories) for term in terms
-            ):
-                continue
-            key = info(entry).sort_key(sort)
+            row = info(entry)
+            key = row.sort_key(sort)
             at = bisect_left(keys, key)
-            shown.insert(at, entry)
+            order.insert(at, entry)
             keys.insert(at, key)
+            texts.insert(at, row._search)
         self._source = list(entries)
         return True
 
@@ -398,8 +432,14 @@ class EvidenceRows:
         """
         names, categories = self.names, self._categories
         end = min(start + count, len(entries))
-        for index in range(start, end):
-            self.info(entries[index]).search_text(names, categories)
+        # In the table's order when it is known, so the texts land in its list as well.
+        order = self._sorted if len(self._sorted) == len(entries) else entries
+        texts = self._texts if order is self._sorted else None
+        with _collector_paused():
+            for index in range(start, end):
+                text = self.info(order[index]).search_text(names, categories)
+                if texts is not None:
+                    texts[index] = text
         return end
 
     def index_of(self, evidence_id: str) -> int | None:
