@@ -8,8 +8,14 @@ What this module promises:
   migrated; a newer one is decoded as far as it can be and opened read-only.
 * :func:`dumps` writes the case as TOML that :func:`loads` reads back to the same case
   (times in UTC, empty optional values omitted).
-* :class:`CaseFile` owns one case file: :meth:`CaseFile.save` serializes, reads its own
-  output back, writes a temporary file in the same folder, flushes and fsyncs it,
+* Saves cost what changed (:func:`encode`): each entry and journal line is serialized
+  and checked once (it reads back, validates, writes back to the same text) and its
+  bytes kept until the object is replaced; opening a file keeps its own blocks.
+  :func:`encode_verified` is the full read-back of the whole file, for tests and
+  ``abri check``.  Parsing uses a compiled parser with ``tomllib`` as the judge
+  (:mod:`tui.core.tomlparse`); a large file is read in chunks (:func:`_decode_chunked`).
+* :class:`CaseFile` owns one case file: :meth:`CaseFile.save` serializes and checks as
+  above, writes a temporary file in the same folder, flushes and fsyncs it,
   keeps a backup of the previous version, replaces the file atomically and fsyncs the
   folder.  A crash at any point leaves the old or the new version, never a torn file.
   It refuses to overwrite a file changed on disk since it was loaded (content hash,
@@ -644,6 +650,9 @@ def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = Non
     A block kept this way is exactly the text that decoded to its entry, so writing it
     back means the same; anything unusual is simply serialized at the next save.
     """
+    # One case open at a time is the rule: drop the pieces of the case opened before
+    # (its entries would otherwise stay in memory until a save prunes them).
+    _PIECES.clear()
     evidence_at = data.find(_ENTRY_HEADER)
     head = data if evidence_at < 0 else data[: evidence_at + 1]
     if bodies is not None:
