@@ -1852,7 +1852,7 @@ def _decode_chunked(data: bytes, folder_name: str) -> tuple[Decoded, list[bytes]
     case = decoder.case(head_doc)
     if case is None or decoder.unknown:
         return None
-    bodies = data[evidence_at:].split(_ENTRY_HEADER)[1:]
+    bodies = data.split(_ENTRY_HEADER)[1:]  # (no copy of the whole region first)
     evidence: list[Evidence] = []
     seen: set[str] = set()
     for start in range(0, len(bodies), _CHUNK_ENTRIES):

@@ -136,7 +136,7 @@ def _time_key(entry: Evidence) -> float:
     return when.timestamp() if when is not None else _FAR_FUTURE
 
 
-@dataclass
+@dataclass(slots=True)
 class RowInfo:
     """Cached, derived data for one entry (keyed by the entry object's identity)."""
 
