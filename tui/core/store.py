@@ -650,9 +650,6 @@ def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = Non
     A block kept this way is exactly the text that decoded to its entry, so writing it
     back means the same; anything unusual is simply serialized at the next save.
     """
-    # One case open at a time is the rule: drop the pieces of the case opened before
-    # (its entries would otherwise stay in memory until a save prunes them).
-    _PIECES.clear()
     evidence_at = data.find(_ENTRY_HEADER)
     head = data if evidence_at < 0 else data[: evidence_at + 1]
     if bodies is not None:
