@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+from textual.app import ComposeResult
+
 from tests.app.conftest import screen_text, wait_for
 from tui.app import AbriApp
 from tui.core.case import Case, Evidence
@@ -28,12 +31,24 @@ def large_case(folder: Path) -> Path:
     return path
 
 
-async def test_a_large_case_says_it_is_opening_then_shows_the_calm_steps(tmp_path: Path) -> None:
+async def test_a_large_case_says_it_is_opening_then_shows_the_calm_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = large_case(tmp_path)
+    # The case may be read before the first look at the screen (the parser is fast):
+    # record that the opening screen was put up at all.
+    composed: list[OpeningScreen] = []
+    compose = OpeningScreen.compose
+
+    def recording(self: OpeningScreen) -> ComposeResult:
+        composed.append(self)
+        yield from compose(self)
+
+    monkeypatch.setattr(OpeningScreen, "compose", recording)
     app = AbriApp(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        seen_opening = isinstance(app.screen, OpeningScreen)
-        if seen_opening:
+        seen_opening = bool(composed)
+        if isinstance(app.screen, OpeningScreen):
             assert "Opening the case" in screen_text(app)
         await wait_for(pilot, lambda: app.session is not None)
         await pilot.pause()

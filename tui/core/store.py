@@ -8,8 +8,14 @@ What this module promises:
   migrated; a newer one is decoded as far as it can be and opened read-only.
 * :func:`dumps` writes the case as TOML that :func:`loads` reads back to the same case
   (times in UTC, empty optional values omitted).
-* :class:`CaseFile` owns one case file: :meth:`CaseFile.save` serializes, reads its own
-  output back, writes a temporary file in the same folder, flushes and fsyncs it,
+* Saves cost what changed (:func:`encode`): each entry and journal line is serialized
+  and checked once (it reads back, validates, writes back to the same text) and its
+  bytes kept until the object is replaced; opening a file keeps its own blocks.
+  :func:`encode_verified` is the full read-back of the whole file, for tests and
+  ``abri check``.  Parsing uses a compiled parser with ``tomllib`` as the judge
+  (:mod:`tui.core.tomlparse`); a large file is read in chunks (:func:`_decode_chunked`).
+* :class:`CaseFile` owns one case file: :meth:`CaseFile.save` serializes and checks as
+  above, writes a temporary file in the same folder, flushes and fsyncs it,
   keeps a backup of the previous version, replaces the file atomically and fsyncs the
   folder.  A crash at any point leaves the old or the new version, never a torn file.
   It refuses to overwrite a file changed on disk since it was loaded (content hash,
@@ -28,6 +34,7 @@ import dataclasses
 import errno
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -38,7 +45,7 @@ import sys
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -47,6 +54,7 @@ from zoneinfo import ZoneInfo
 
 import tomli_w
 
+from tui.core import tomlparse
 from tui.core.case import (
     CATEGORIES,
     CHECK_RESULTS,
@@ -306,40 +314,467 @@ def to_document(case: Case) -> dict[str, Any]:
 # (``cat``, ``less``, an editor): C1 controls, bidi overrides and isolates, invisible
 # format characters, line/paragraph separators.  They are written as \uXXXX escapes,
 # which read back to the same characters.  They can only occur inside quoted strings
-# or quoted keys (tomli_w writes bare keys from [A-Za-z0-9_-] only), where escapes are valid.
-_ESCAPE_IN_FILE = re.compile(
-    "[\x80-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+# or quoted keys (keys are bare only when made of [A-Za-z0-9_-]), where escapes are valid.
+_ESCAPE_IN_FILE_CHARS = (
+    "\x80-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
 )
-
-
-_ESCAPE_SLICE = 256 * 1024
+_ESCAPE_IN_FILE = re.compile(f"[{_ESCAPE_IN_FILE_CHARS}]")
+# Everything a basic string must not hold raw (TOML: quote, backslash, controls but tab),
+# plus the characters above: one pass escapes both.
+_NEEDS_ESCAPE = re.compile(f'[\x00-\x08\x0a-\x1f\x7f"\\\\{_ESCAPE_IN_FILE_CHARS}]')
+_COMPACT_ESCAPES = {"\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    char = match.group()
+    compact = _COMPACT_ESCAPES.get(char)
+    if compact is not None:
+        return compact
+    code = ord(char)
+    if code < 0x20 or code == 0x7F:
+        return f"\\u{code:04x}"  # as tomli_w wrote them: files from earlier saves stay alike
     return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def _string(value: str) -> str:
+    """A single-line TOML basic string (CRLF and every control survive as escapes)."""
+    if type(value) is not str:
+        raise SaveError(t("store.save_unserializable", detail=type(value).__name__))
+    return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
+
+
+def _key(name: str) -> str:
+    return name if _BARE_KEY.fullmatch(name) else _string(name)
+
+
+def _stamp(value: datetime | None, where: str) -> str:
+    """A time as TOML in UTC (``2021-04-14T15:10:42Z``); :class:`SaveError` if it is naive."""
+    # Offsets with seconds (historic zones) would be invalid TOML, and a naive time would
+    # silently become "local time wherever the file is opened".  astimezone() honours
+    # ``fold``, so a time in the repeated hour of a DST change keeps its instant.
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise SaveError(t("store.save_naive_time", where=where))
+    moment = value if value.tzinfo is UTC else value.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat() + "Z"
+
+
+def _int(value: int) -> str:
+    if type(value) is not int:
+        raise SaveError(t("store.save_unserializable", detail=type(value).__name__))
+    return str(value)
+
+
+def _strings_array(name: str, values: Iterable[str]) -> str:
+    items = "".join(f"    {_string(v)},\n" for v in values)
+    return f"{name} = [\n{items}]\n"
+
+
+def _entry_text(e: Evidence, where: str) -> str:
+    """One ``[[evidence]]`` block, attachments included; starts with its blank line.
+
+    The layout is tomli_w's (earlier files look the same), with reports always inline.
+    """
+    out = ["\n[[evidence]]\nid = ", _string(e.id), "\n"]
+    if e.posted_at is not None:
+        out += ("posted_at = ", _stamp(e.posted_at, where + ".posted_at"), "\n")
+    if e.posted_at_source:
+        out += ("posted_at_source = ", _string(e.posted_at_source), "\n")
+    if e.observed_at is not None:
+        out += ("observed_at = ", _stamp(e.observed_at, where + ".observed_at"), "\n")
+    for key in _EVIDENCE_TEXT:
+        value = getattr(e, key)
+        if value:
+            out += (key, " = ", _string(value), "\n")
+    if e.categories:
+        out.append(_strings_array("categories", e.categories))
+    out += ("added_at = ", _stamp(e.added_at, where + ".added_at"), "\n")
+    if e.reports:
+        out.append("reports = [\n")
+        for n, r in enumerate(e.reports, 1):
+            fields = [f"place = {_string(r.place)}"]
+            if r.date is not None:
+                fields.append(f"date = {_stamp(r.date, f'{where}.reports[{n}].date')}")
+            if r.reference:
+                fields.append(f"reference = {_string(r.reference)}")
+            out += ("    { ", ", ".join(fields), " },\n")
+        out.append("]\n")
+    for n, a in enumerate(e.attachments, 1):
+        loc = f"{where}.attachments[{n}]"
+        out += ("\n[[evidence.attachments]]\npath = ", _string(a.path), "\n")
+        out += ("sha256 = ", _string(a.sha256), "\nbytes = ", _int(a.bytes), "\n")
+        if a.original_name:
+            out += ("original_name = ", _string(a.original_name), "\n")
+        out += ("added_at = ", _stamp(a.added_at, loc + ".added_at"), "\n")
+        if a.taken_at is not None:
+            out += ("taken_at = ", _stamp(a.taken_at, loc + ".taken_at"), "\n")
+        if a.taken_at_source:
+            out += ("taken_at_source = ", _string(a.taken_at_source), "\n")
+    return "".join(out)
+
+
+def _journal_text(j: JournalEntry, where: str) -> str:
+    """One journal line inside ``journal = [...]`` (an inline table, one line)."""
+    fields = [f"at = {_stamp(j.at, where + '.at')}", f"action = {_string(j.action)}"]
+    if j.detail:
+        fields.append(f"detail = {_string(j.detail)}")
+    return "    { " + ", ".join(fields) + " },\n"
+
+
+def _head_text(case: Case) -> str:
+    """Everything but the evidence and the journal lines: top-level keys, then steps."""
+    out = [
+        f"schema = {SCHEMA_VERSION}\n",
+        f"title = {_string(case.title)}\n",
+        f"created = {_stamp(case.created, 'created')}\n",
+        f"language = {_string(case.language)}\n",
+        f"timezone = {_string(case.timezone)}\n",
+    ]
+    if case.concerns:
+        out.append(f"concerns = {_string(case.concerns)}\n")
+    if case.platforms:
+        out.append(_strings_array("platforms", case.platforms))
+    if case.current_step:
+        out.append(f"current_step = {_string(case.current_step)}\n")
+    return "".join(out)
+
+
+def _steps_text(case: Case) -> str:
+    out = []
+    for step_id, p in case.steps.items():
+        where = f"steps.{step_id}"
+        out.append(
+            f"\n[steps.{_key(step_id)}]\nstatus = {_string(p.status)}\n"
+            f"at = {_stamp(p.at, where + '.at')}\n"
+        )
+    return "".join(out)
+
+
+def _moment(value: datetime | None) -> object:
+    # Equal datetimes of one zone compare equal whatever their fold; the fold changes
+    # the instant in a repeated DST hour, so it is part of what "unchanged" means.
+    return None if value is None else (value, value.fold, value.tzinfo)
+
+
+def _entry_key(e: Evidence) -> int:
+    """A fingerprint of every value an entry's text is made of (spots a change in place).
+
+    Entries are meant to be replaced, never mutated: once :class:`Evidence` is a frozen
+    dataclass identity alone says it all and this is 0 (free).  Until then it keeps
+    a mutated entry from being saved with its old text.
+    """
+    if _EVIDENCE_FROZEN:
+        return 0
+    return _hash(
+        (
+            e.id,
+            e.url,
+            e.url_original,
+            e.platform,
+            e.post_id,
+            e.account_handle,
+            e.account_id,
+            _moment(e.posted_at),
+            e.posted_at_source,
+            _moment(e.observed_at),
+            e.content,
+            tuple(e.categories),
+            e.notes,
+            tuple(
+                (
+                    a.path,
+                    a.sha256,
+                    a.bytes,
+                    a.original_name,
+                    _moment(a.added_at),
+                    _moment(a.taken_at),
+                    a.taken_at_source,
+                )
+                for a in e.attachments
+            ),
+            tuple((r.place, _moment(r.date), r.reference) for r in e.reports),
+            _moment(e.added_at),
+        )
+    )
+
+
+_EVIDENCE_FROZEN = bool(getattr(Evidence, "__dataclass_params__", None).frozen)  # type: ignore[union-attr]
+
+
+def _journal_key(j: JournalEntry) -> int:
+    return _hash((_moment(j.at), j.action, j.detail))
+
+
+_UNMATCHED = itertools.count(1 << 70)
+
+
+def _hash(values: tuple[object, ...]) -> int:
+    """A fingerprint of ``values`` (an int: a cache of 50,000 keeps no copy of the tuple).
+
+    A value that cannot be hashed (not one a case can hold) gives a key that never matches,
+    so the object is serialized again, and refused there."""
+    try:
+        return hash(values)
+    except TypeError:
+        return next(_UNMATCHED)
+
+
+class _Piece(NamedTuple):
+    """The encoded text of one entry or journal line, and what it was made from.
+
+    An entry's text is kept without its ``[[evidence]]`` header line (the same for all).
+    """
+
+    source: object
+    """The entry itself: keeps it alive, so its ``id()`` cannot be reused by another."""
+    key: int
+    data: bytes
+    folder: str | None
+    """The evidence folder the piece was checked against (attachment paths depend on it)."""
+
+
+class _PieceCache:
+    """Encoded, checked text per entry and per journal line, keyed by the object's identity.
+
+    A save serializes and checks only the objects it has not seen (or that changed in
+    place) and concatenates the rest: an edit costs one entry, not the case.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pieces: dict[int, _Piece] = {}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pieces.clear()
+
+    def prune(self, alive: int, objects: Iterable[object]) -> None:
+        """Forget pieces of objects no longer in the case, once they pile up."""
+        if len(self.pieces) > 2 * alive + 1024:
+            keep = {id(o) for o in objects}
+            self.pieces = {k: v for k, v in self.pieces.items() if k in keep}
+
+
+_PIECES = _PieceCache()
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SaveError(t("store.save_unencodable")) from exc
+
+
+def _invalid(problems: list[Problem]) -> SaveError:
+    shown = "; ".join(f"{p.location}: {p.message}" for p in problems[:3])
+    return SaveError(t("store.save_would_be_invalid", problems=shown))
+
+
+def _parse_piece(text: str) -> dict[str, Any]:
+    try:
+        return tomlparse.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SaveError(t("store.save_unserializable", detail=str(exc))) from None
+
+
+def _check_entries(texts: list[tuple[str, str]], folder: str | None) -> None:
+    """Each ``(location, block)`` reads back, validates and writes back to the same text.
+
+    All blocks are parsed as one document (one parser call, not one per entry); only if
+    that fails are they parsed one by one, to name the entry at fault.
+    """
+    try:
+        doc = _parse_piece("".join(text for _, text in texts))
+    except SaveError:
+        doc = None
+    raw = None if doc is None else doc.get("evidence")
+    if doc is None or list(doc) != ["evidence"] or type(raw) is not list or len(raw) != len(texts):
+        for where, text in texts:
+            _check_entries_one(where, text, folder)
+        raise SaveError(t("store.save_roundtrip"))
+    decoder = _Decoder(folder)
+    for (where, text), table in zip(texts, raw, strict=True):
+        back = decoder.evidence(table, where, set(), None)
+        if back is None:
+            raise _invalid(decoder.problems)
+        if _entry_text(back, where) != text:
+            raise SaveError(t("store.save_roundtrip"))
+
+
+def _check_entries_one(where: str, text: str, folder: str | None) -> None:
+    doc = _parse_piece(text)
+    raw = doc.get("evidence")
+    if list(doc) != ["evidence"] or type(raw) is not list or len(raw) != 1:
+        raise SaveError(t("store.save_roundtrip"))
+    decoder = _Decoder(folder)
+    back = decoder.evidence(raw[0], where, set(), None)
+    if back is None:
+        raise _invalid(decoder.problems)
+    if _entry_text(back, where) != text:
+        raise SaveError(t("store.save_roundtrip"))
+
+
+def _check_journal_lines(lines: list[tuple[str, str]]) -> None:
+    """Journal lines read back (in one ``journal = [...]`` array) as themselves."""
+    doc = _parse_piece("journal = [\n" + "".join(text for _, text in lines) + "]\n")
+    decoder = _Decoder(None)
+    back = decoder.journal(doc.get("journal"))
+    if decoder.problems:
+        raise _invalid(decoder.problems)
+    if list(doc) != ["journal"] or back is None or len(back) != len(lines):
+        raise SaveError(t("store.save_roundtrip"))
+    for (where, text), entry in zip(lines, back, strict=True):
+        if _journal_text(entry, where) != text:
+            raise SaveError(t("store.save_roundtrip"))
+
+
+def _check_head(text: str) -> None:
+    """The top of the file (metadata, steps) reads back as itself."""
+    decoder = _Decoder(None)
+    back = decoder.case(_parse_piece(text))
+    if back is None:
+        raise _invalid(decoder.problems)
+    if _head_text(back) + _steps_text(back) != text:
+        raise SaveError(t("store.save_roundtrip"))
+
+
+def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
+    """The file's bytes in pieces: head, journal lines, steps, entries (cached, checked).
+
+    With ``check``, pieces not in the cache are checked (in bulk) and then cached.
+    """
+    cache = _PIECES
+    with cache.lock:
+        pieces = cache.pieces
+        head = _head_text(case)
+        steps = _steps_text(case)
+        if check:
+            _check_head(head + steps)
+
+        journal: list[bytes | None] = []
+        fresh_lines: list[tuple[int, JournalEntry, int, str]] = []
+        for n, j in enumerate(case.journal, 1):
+            key = _journal_key(j)
+            piece = pieces.get(id(j))
+            if piece is None or piece.source is not j or piece.key != key:
+                fresh_lines.append((n, j, key, _journal_text(j, f"journal[{n}]")))
+                journal.append(None)
+            else:
+                journal.append(piece.data)
+        if fresh_lines:
+            if check:
+                _check_journal_lines([(f"journal[{n}]", text) for n, _, _, text in fresh_lines])
+            for n, j, key, text in fresh_lines:
+                data = _utf8(text)
+                journal[n - 1] = data
+                if check:
+                    pieces[id(j)] = _Piece(j, key, data, None)
+
+        entries: list[bytes | None] = []
+        fresh: list[tuple[int, Evidence, int, str]] = []
+        seen: set[str] = set()
+        for n, e in enumerate(case.evidence, 1):
+            if e.id in seen:
+                raise _invalid([Problem(f"evidence[{n}].id", t("store.duplicate_id", id=e.id))])
+            seen.add(e.id)
+            key = _entry_key(e)
+            piece = pieces.get(id(e))
+            if (
+                piece is None
+                or piece.source is not e
+                or piece.key != key
+                or (check and piece.folder != folder)
+            ):
+                fresh.append((n, e, key, _entry_text(e, f"evidence[{n}]")))
+                entries.append(None)
+            else:
+                entries.append(piece.data)
+        if fresh:
+            if check:
+                _check_entries([(f"evidence[{n}]", text) for n, _, _, text in fresh], folder)
+            for n, e, key, text in fresh:
+                data = _utf8(text[len(_ENTRY_HEADER) :])  # every block starts with it
+                entries[n - 1] = data
+                if check:
+                    pieces[id(e)] = _Piece(e, key, data, folder)
+        cache.prune(len(case.evidence) + len(case.journal), (*case.evidence, *case.journal))
+
+    out = [_utf8(head)]
+    if journal:
+        out.append(b"journal = [\n")
+        out.extend(journal)  # type: ignore[arg-type]  # every None was filled above
+        out.append(b"]\n")
+    out.append(_utf8(steps))
+    for block in entries:
+        assert block is not None  # every None was filled above
+        out += (_ENTRY_HEADER, block)
+    return out
+
+
+_ENTRY_HEADER = b"\n[[evidence]]\n"
+_JOURNAL_OPEN = b"\njournal = [\n"
+_INDENTED_HEADER = re.compile(rb"\n[ \t]+\[")
+_ENTRY_HEADERS = frozenset((b"[[evidence]]", b"[[evidence.attachments]]", b"[[evidence.reports]]"))
+
+
+def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = None) -> None:
+    """Cache the file's own bytes for each entry and journal line of ``case``, just decoded.
+
+    So the first save after opening costs what changed, not the whole case (``abri add``
+    is one open and one save).  Only when the file is plainly laid out as Abri writes it:
+    entries as ``[[evidence]]`` blocks at the end with nothing else among them, the
+    journal as one inline table per line, counts and IDs matching the decoded case.
+    A block kept this way is exactly the text that decoded to its entry, so writing it
+    back means the same; anything unusual is simply serialized at the next save.
+    """
+    evidence_at = data.find(_ENTRY_HEADER)
+    head = data if evidence_at < 0 else data[: evidence_at + 1]
+    if bodies is not None:
+        # Already cut and each one decoded alone into its entry (see _decode_chunked).
+        _warm_entries(bodies, case.evidence, folder)
+    elif case.evidence and evidence_at >= 0:
+        region = data[evidence_at:]
+        # Every table header in the region is an entry's (counted at C speed: no other
+        # table hides among the entries, so each block is one whole entry).
+        plain = sum(region.count(b"\n" + header + b"\n") for header in _ENTRY_HEADERS)
+        if region.count(b"\n[") == plain and not _INDENTED_HEADER.search(region):
+            bodies = region.split(_ENTRY_HEADER)[1:]
+            if len(bodies) == len(case.evidence):
+                _warm_entries(bodies, case.evidence, folder)
+    if case.journal:
+        start = head.find(_JOURNAL_OPEN)
+        end = head.find(b"\n]\n", start)
+        if start >= 0 and end > start:
+            lines = head[start + len(_JOURNAL_OPEN) : end + 1].split(b"\n")[:-1]
+            if len(lines) == len(case.journal):
+                _warm_journal(lines, case.journal)
+
+
+def _warm_entries(bodies: list[bytes], entries: list[Evidence], folder: str) -> None:
+    with _PIECES.lock:
+        pieces = _PIECES.pieces
+        for body, e in zip(bodies, entries, strict=True):
+            if body.startswith(b'id = "' + e.id.encode() + b'"\n') and body.endswith(b"\n"):
+                pieces[id(e)] = _Piece(e, _entry_key(e), body, folder)
+
+
+def _warm_journal(lines: list[bytes], journal: list[JournalEntry]) -> None:
+    with _PIECES.lock:
+        pieces = _PIECES.pieces
+        for line, j in zip(lines, journal, strict=True):
+            if line.startswith(b"    { at = ") and line.endswith(b" },"):
+                pieces[id(j)] = _Piece(j, _journal_key(j), line + b"\n", None)
 
 
 def dumps(case: Case) -> str:
     """The case as TOML text.  Raises :class:`SaveError` (never anything else) if it cannot.
 
     The text is safe to look at with ``cat``: control, bidi and invisible characters
-    are written as ``\\uXXXX`` escapes.
+    are written as ``\\uXXXX`` escapes.  Unchecked: :func:`encode` is what saves use.
     """
-    doc = to_document(case)
-    try:
-        # multiline_strings stays False: multi-line strings would turn CRLF into LF.
-        text = tomli_w.dumps(doc, multiline_strings=False)
-    except (TypeError, ValueError) as exc:
-        raise SaveError(t("store.save_unserializable", detail=str(exc))) from exc
-    # In slices: one regex pass over a 10 MB text holds the interpreter lock for tens
-    # of ms, which freezes the screen while a save runs in its worker thread.  Every
-    # match is one character, so slicing anywhere is safe.
-    step = _ESCAPE_SLICE
-    return "".join(
-        _ESCAPE_IN_FILE.sub(_escape, text[i : i + step]) for i in range(0, len(text), step)
-    )
+    with _gc_paused():
+        return b"".join(_pieces(case, None, check=False)).decode("utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -707,7 +1142,9 @@ class _Decoder:
             entries = self.texts(raw.get("entries", []), where + ".entries")
             if at is not None and action is not None and detail is not None and entries is not None:
                 out.append(
-                    JournalEntry(at=at, action=action, detail=detail, entries=tuple(entries))
+                    JournalEntry(
+                        at=at, action=_shared(action), detail=detail, entries=tuple(entries)
+                    )
                 )
         return out
 
@@ -752,6 +1189,8 @@ class _Decoder:
                     fields[key] = value
                 else:
                     self.problem(f"{where}.{key}", "store.not_text", type=_type_name(value))
+        if "platform" in fields:
+            fields["platform"] = _shared(fields["platform"])
         url = fields.get("url")
         if url:
             message = _url_problem(url)
@@ -769,7 +1208,7 @@ class _Decoder:
         source = raw.get("posted_at_source")
         if source is not None:
             if source in _TIME_SOURCE_SET:
-                fields["posted_at_source"] = source
+                fields["posted_at_source"] = _shared(source)
             else:
                 self.problem(
                     where + ".posted_at_source",
@@ -795,7 +1234,7 @@ class _Decoder:
                             "store.bad_choice",
                             choices=", ".join(CATEGORIES),
                         )
-                fields["categories"] = values
+                fields["categories"] = [_shared(v) for v in values]
         attachments = raw.get("attachments")
         if attachments is not None:
             fields["attachments"] = self.attachments(attachments, where + ".attachments")
@@ -865,7 +1304,7 @@ class _Decoder:
                         original_name=original,
                         added_at=added,  # type: ignore[arg-type]
                         taken_at=taken,
-                        taken_at_source=source,
+                        taken_at_source=_shared(source),  # type: ignore[arg-type]
                     )
                 )
         return out
@@ -944,8 +1383,17 @@ class _Decoder:
                     continue
             reference = self.text(raw.get("reference", ""), loc + ".reference")
             if reference is not None:
-                out.append(Report(place=place, date=when, reference=reference))
+                out.append(Report(place=_shared(place), date=when, reference=reference))
         return out
+
+
+def _shared(value: str) -> str:
+    """One string object for a value repeated in every entry (``x``, ``post-id``...).
+
+    The parser makes a new one per occurrence: 50,000 entries would hold 50,000 copies.
+    Short values only: there are few distinct ones.
+    """
+    return sys.intern(value) if len(value) <= 32 else value
 
 
 def _type_name(value: Any) -> str:
@@ -966,14 +1414,18 @@ _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse_document(text: str) -> dict[str, Any]:
-    """Parse TOML text, turning a syntax error or a BOM into a :class:`CaseError`."""
+    """Parse TOML text, turning a syntax error or a BOM into a :class:`CaseError`.
+
+    The document is exactly :func:`tomllib.loads`'s (see :mod:`tui.core.tomlparse`, which
+    uses a compiled parser when it can); an error carries tomllib's line and message.
+    """
     problems = []
     check_limits(text)
     if text.startswith("\ufeff"):
         problems.append(Problem(t("store.line", line=1), t("store.bom")))
         text = text[1:]
     try:
-        doc = tomllib.loads(text)
+        doc = tomlparse.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _LINE_RE.search(str(exc))
         where = t("store.line", line=match.group(1)) if match else t("store.whole_file")
@@ -1813,26 +2265,51 @@ def _name_new_file(source: Path, target: Path) -> None:
 
 
 def encode(case: Case, evidence_folder: str | None = None) -> bytes:
-    """The bytes to write for ``case``, checked by reading them back.
+    """The bytes to write for ``case``, checked piece by piece, in time proportional to the change.
 
-    Raises :class:`SaveError` if the case cannot be serialized or if what would be
-    written does not read back as the same case (so Abri never writes a file it would
-    refuse to open).
+    Each entry and journal line is serialized once and its bytes kept until the object
+    is replaced; a piece not seen before is checked when it is made: it reads back,
+    passes the same validation as opening the file (attachment paths inside
+    ``evidence_folder``...) and writes back to the very same text.  The top of the file
+    (metadata, steps) is checked on every call and entry IDs must be unique.  The pieces
+    are self-contained TOML blocks, so their concatenation is a valid file that reads
+    back as the case.  Raises :class:`SaveError` if the case cannot be serialized or
+    would not read back (so Abri never writes a file it would refuse to open).
+    :func:`encode_verified` adds the full read-back of the whole file.
     """
     with _gc_paused():
-        text = dumps(case)
+        return b"".join(_pieces(case, evidence_folder, check=True))
+
+
+def encode_verified(case: Case, evidence_folder: str | None = None) -> bytes:
+    """:func:`encode`, then the whole result decoded and written again to the same bytes.
+
+    The full read-back check, for tests and ``abri check``: it costs a complete parse
+    and serialization, which :func:`encode` avoids on every save.  Raises
+    :class:`SaveError`.
+    """
+    data = encode(case, evidence_folder)
+    with _gc_paused():
         try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise SaveError(t("store.save_unencodable")) from exc
-        try:
-            back = decode(text, evidence_folder).case
+            back = decode(data.decode("utf-8"), evidence_folder).case
         except CaseError as exc:
-            problems = _first_lines(exc)
-            raise SaveError(t("store.save_would_be_invalid", problems=problems)) from None
-        if back != case:
+            raise SaveError(t("store.save_would_be_invalid", problems=_first_lines(exc))) from None
+        if _canonical(back) != _canonical(case):
             raise SaveError(t("store.save_roundtrip"))
-        return data
+    return data
+
+
+def _canonical(case: Case) -> str:
+    """The case serialized from scratch, no cached piece (what the full check compares)."""
+    journal = "".join(_journal_text(j, f"journal[{n}]") for n, j in enumerate(case.journal, 1))
+    return "".join(
+        (
+            _head_text(case),
+            f"journal = [\n{journal}]\n" if journal else "",
+            _steps_text(case),
+            *(_entry_text(e, f"evidence[{n}]") for n, e in enumerate(case.evidence, 1)),
+        )
+    )
 
 
 def entry_problems(entry: Evidence, evidence_folder: str | None = None) -> list[Problem]:
@@ -1935,12 +2412,104 @@ def _read_error(path: Path, exc: OSError) -> CaseError:
     return CaseError([Problem(str(path), message)])
 
 
+_FREEZE_FROM = 2_000
+"""Cases with this many entries have their objects moved out of the collector's sight."""
+
+_CHUNK_ENTRIES = 500
+"""Entries parsed per call when a file is read in chunks (see :func:`_decode_chunked`)."""
+
+
+def _decode_chunked(data: bytes, folder_name: str) -> tuple[Decoded, list[bytes]] | None:
+    """Decode a case file laid out as Abri writes it, a few hundred entries at a time.
+
+    Same result as ``decode(data.decode())`` (with each entry's block, to warm the save
+    cache without another copy) — or None, and the caller decodes the whole
+    text, whenever the file is not plainly laid out, or anything at all is wrong (so
+    every refusal and its locations come from the one whole-file path).  Why: the whole
+    text of a 50,000-entry case is 200 MB of Python string once it holds one emoji, and
+    its parsed document as much again; in chunks, only the model stays.
+
+    Sound because the ``[[evidence]]`` blocks are cut at their header lines: a block
+    holds one entry and its sub-tables, a cut inside a multi-line string leaves a piece
+    that does not parse (None), and a chunk must parse to nothing but entries.
+    """
+    if data.startswith(_BOM):
+        return None
+    evidence_at = data.find(_ENTRY_HEADER)
+    if evidence_at < 0:
+        return None
+    try:
+        head_doc = tomlparse.loads(data[: evidence_at + 1].decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    if "evidence" in head_doc or head_doc.get("schema") != SCHEMA_VERSION:
+        return None
+    decoder = _Decoder(folder_name)
+    case = decoder.case(head_doc)
+    if case is None or decoder.unknown:
+        return None
+    bodies = data.split(_ENTRY_HEADER)[1:]  # (no copy of the whole region first)
+    evidence: list[Evidence] = []
+    seen: set[str] = set()
+    for start in range(0, len(bodies), _CHUNK_ENTRIES):
+        group = bodies[start : start + _CHUNK_ENTRIES]
+        try:
+            text = (_ENTRY_HEADER + _ENTRY_HEADER.join(group)).decode("utf-8")
+            doc = tomlparse.loads(text)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            return None
+        del text
+        raw = doc.get("evidence")
+        if list(doc) != ["evidence"] or type(raw) is not list or len(raw) != len(group):
+            return None
+        for n, table in enumerate(raw, start + 1):
+            entry = decoder.evidence(table, f"evidence[{n}]", seen, case.created)
+            if entry is None:
+                return None
+            evidence.append(entry)
+        del doc, raw
+    if decoder.problems or decoder.unknown:
+        return None
+    case.evidence = evidence
+    return Decoded(case, SCHEMA_VERSION, []), bodies
+
+
 def _decode_file(data: bytes, path: Path, folder_name: str) -> Decoded:
-    decoded = decode(_decode_bytes(data), folder_name)
+    with _gc_paused():
+        chunked = _decode_chunked(data, folder_name)
+    decoded = chunked[0] if chunked else decode(_decode_bytes(data), folder_name)
     problems = symlink_problems(decoded.case, path)
     if problems:
         raise CaseError(problems)
+    if chunked:
+        _warm(data, decoded.case, folder_name, chunked[1])
+    elif decoded.schema == SCHEMA_VERSION and not decoded.unknown:
+        _warm(data, decoded.case, folder_name)
+    _give_back_free_memory()
+    if len(decoded.case.evidence) >= _FREEZE_FROM:
+        # The cyclic collector would rescan the whole model (a million objects at 50,000
+        # entries, 100+ ms holding the interpreter lock) now and then as the app runs:
+        # the screen would freeze on a keystroke.  Entries hold no cycles; refcounting
+        # still frees every replaced one.
+        gc.freeze()
     return decoded
+
+
+def _give_back_free_memory() -> None:
+    """Return the parser's freed memory to the system (glibc keeps it otherwise).
+
+    Parsing a large case allocates and frees hundreds of MB in small blocks; without this
+    the process stays that big for as long as the case is open.  Linux with glibc only;
+    elsewhere a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # another C library (musl): nothing to give back this way
 
 
 def symlink_problems(case: Case, case_path: Path) -> list[Problem]:
