@@ -572,6 +572,9 @@ class AbriApp(App[int]):
 
     # --- quick exit -----------------------------------------------------------------
 
+    leaving = False
+    """True from the moment the person asked to leave (a case still opening stays closed)."""
+
     quick_exited = False
     """True once the app left by the quick exit: ``run_app`` then wipes the terminal."""
 
@@ -595,6 +598,7 @@ class AbriApp(App[int]):
         if isinstance(self.screen, ConfirmDialog) and self.screen.has_class("-quick-exit"):
             self.screen.dismiss(True)  # ctrl+q twice: leave even without the last save
             return
+        self.leaving = True
         if not isinstance(self.screen, _Cover):
             self.push_screen(_Cover())
         # Save once the cover is drawn. The extra hop through call_later: in Textual
@@ -840,7 +844,9 @@ class AbriApp(App[int]):
                 )
         yield SystemCommand(tr("diag.cmd.report"), tr("diag.cmd.report-help"), self.action_report)
         # The quick exit under the words a person in a hurry may type ("hide", "vite"...).
-        for name in ("app.cmd.quit", "app.cmd.quick-exit", "app.cmd.hide"):
+        quit_key = tr("app.cmd.key", key=self.key_of("app-quit", "ctrl+q"))
+        yield SystemCommand(tr("app.cmd.quit"), quit_key, self.action_quick_exit)
+        for name in ("app.cmd.quick-exit", "app.cmd.hide"):
             yield SystemCommand(tr(name), tr("app.cmd.quit-help"), self.action_quick_exit)
         # A screen may offer actions that have no key: ``def palette_commands(self)``
         # yielding SystemCommand(title, help, callback), titles already translated.

@@ -812,11 +812,14 @@ def _check(args: argparse.Namespace, session: CaseSession, say: Output) -> int:
     problems = verify(casefile)
     for problem in problems:
         say.fail("cli.check.problem", text=_problem_text(problem))
+    extra = unreferenced_files(session)
     if problems:
         say.fail("cli.check.bad", count=len(problems))
+    elif extra:
+        # Not "all is well": the attached files are, but something else is in the folder.
+        say.say("cli.check.files_good", files=files)
     else:
         say.say("cli.check.good", files=files)
-    extra = unreferenced_files(session)
     if extra:
         say.fail("cli.check.unreferenced", count=len(extra))
         for name in extra:
@@ -935,6 +938,12 @@ def cmd_open(args: argparse.Namespace, forced: str | None, say: Output) -> int:
         # creating it would put the evidence on this computer's disk.
         say.fail("cli.new.no_folder", folder=str(case.parent))
         return PROBLEMS
+    if not (_is_terminal(sys.stdout) and _is_terminal(sys.stdin)):
+        from tui import diagnostics
+
+        diagnostics.log.info("refused: the full-screen app needs a terminal")
+        say.fail("diag.not_a_terminal")
+        return PROBLEMS
     try:
         from tui.app import run_app
     except ModuleNotFoundError as error:
@@ -1042,10 +1051,6 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         # Before the full-screen app takes the terminal, and shown again after it.
         say.raw_fail(_debug_line(lang, log_file))
-    if args.command == _OPEN and not (_is_terminal(sys.stdout) and _is_terminal(sys.stdin)):
-        diagnostics.log.info("refused: the full-screen app needs a terminal")
-        say.fail("diag.not_a_terminal")
-        return PROBLEMS
     handler = _HANDLERS[args.command]
     try:
         code = handler(args, forced, say)

@@ -71,7 +71,9 @@ class KeyGate:
         """Called once the app has checked priority bindings and forwarded ``event``."""
         target = self.app.focused or (self.app.screen if self.app.screen_stack else None)
         if not event.is_forwarded or target is None:
-            self._done()  # a priority binding took it, at once
+            # A priority binding took it.  Its action may close a screen a moment later
+            # (ctrl+s saves and dismisses the form): look again after the next refresh.
+            self.app.call_after_refresh(self._done)
             return
         self._follow(event, target)
 

@@ -85,3 +85,29 @@ async def test_a_burst_in_the_category_list_ticks_what_was_ticked(
         await pilot.press("ctrl+q")
     [entry] = evidence_on_disk(path)
     assert entry["categories"] == ["threat", "insult", "sexual"]
+
+
+async def test_two_entries_typed_in_one_burst_are_two_entries(
+    make_case: Callable[..., Path],
+) -> None:
+    """ctrl+s (which closes the form a moment later) then a and the next URL, at once."""
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    first = "https://www.instagram.com/p/CxAbC/"
+    second = "https://www.instagram.com/p/CXabc/"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        burst(app, "a", *first, *["tab"] * 5, *"ig_one", "tab", *"burst two", "ctrl+s")
+        burst(app, "a", *second, *["tab"] * 5, *"ig_two", "tab", *"burst three", "ctrl+s")
+        for _ in range(200):
+            if app.session is not None and len(app.session.case.evidence) == 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    entries = evidence_on_disk(path)
+    assert [(e["post_id"], e["account_handle"], e["content"]) for e in entries] == [
+        ("CxAbC", "ig_one", "burst two"),
+        ("CXabc", "ig_two", "burst three"),
+    ]

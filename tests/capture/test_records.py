@@ -181,7 +181,7 @@ def test_the_timeline_says_seen_online_then_absent() -> None:
             OnlineCheck(T0 + timedelta(days=3), "removed", "x-syndication", 404, "HTTP 404"),
         ),
     )
-    assert online_timeline(entry, "Europe/Paris", "fr") == (
+    assert online_timeline(entry, "Europe/Paris", "fr").replace("\u00a0", " ") == (
         "Toujours en ligne ? en ligne le 01/12/2026 11:00; supprimée le 03/12/2026 11:00 "
         "(chaque vérification indique ce que le site montrait ; aucune ne prouve)"
     )

@@ -132,16 +132,19 @@ def test_a_file_laid_out_differently_still_saves_everything(tmp_path: Path) -> N
     assert again.journal[0].detail.endswith("x" * 120)
 
 
-def test_an_entry_changed_in_place_is_saved_with_its_new_content(tmp_path: Path) -> None:
+def test_an_entry_cannot_be_changed_in_place_so_a_cached_text_never_goes_stale(
+    tmp_path: Path,
+) -> None:
+    """Entries are values: a save reuses an entry's cached text only for that very object."""
     path = tmp_path / "alice.toml"
     CaseFile.create(path, make_case(3)).close()
     casefile = CaseFile.open(path)
-    casefile.case.evidence[1].notes = "changed in place"
-    casefile.case.evidence[2].attachments[0].original_name = "renamed.png"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        casefile.case.evidence[1].notes = "changed in place"  # type: ignore[misc]
+    casefile.case.evidence[1] = dataclasses.replace(casefile.case.evidence[1], notes="replaced")
     casefile.save()
     again = CaseFile.open(path).case
-    assert again.evidence[1].notes == "changed in place"
-    assert again.evidence[2].attachments[0].original_name == "renamed.png"
+    assert again.evidence[1].notes == "replaced"
 
 
 def test_times_in_the_repeated_dst_hour_save_as_their_own_instants(tmp_path: Path) -> None:
@@ -157,8 +160,11 @@ def test_times_in_the_repeated_dst_hour_save_as_their_own_instants(tmp_path: Pat
     assert "posted_at = 2025-10-26T00:30:00Z" in text
     assert "posted_at = 2025-10-26T01:30:00Z" in text
     # Only the fold changes: still a different instant, so the entry is written again.
-    casefile.case.evidence[0] = dataclasses.replace(casefile.case.evidence[0], notes="n")
-    casefile.case.evidence[0].posted_at = datetime(2025, 10, 26, 2, 30, tzinfo=paris, fold=1)
+    casefile.case.evidence[0] = dataclasses.replace(
+        casefile.case.evidence[0],
+        notes="n",
+        posted_at=datetime(2025, 10, 26, 2, 30, tzinfo=paris, fold=1),
+    )
     casefile.save()
     times = [e.posted_at for e in CaseFile.open(path).case.evidence]
     assert times == [second.astimezone(UTC), second.astimezone(UTC)]

@@ -269,8 +269,8 @@ def test_approximate_times_are_marked_in_the_table_and_the_dossier(tmp_path: Pat
     assert time_mark("post-id", True, approximate=True) == "~"
     assert time_mark("post-id", True) == "#"
     html = build_html(make_dossier(Source(tmp_path / "t.toml", case), None, "en", NOW))
-    assert "E0001 — about 2022-04-25 10:16:52 (UTC+00:00) (approximate time)" in html
-    assert "E0002 — 2021-04-14 15:10:42 (UTC+00:00)</h3>" in html
+    assert "(E0001) — about 2022-04-25 10:16:52 (UTC+00:00) (approximate time)" in html
+    assert "(E0002) — 2021-04-14 15:10:42 (UTC+00:00)</h3>" in html
 
 
 def test_misskey_profile_link() -> None:

@@ -69,8 +69,8 @@ async def test_table_detail_and_status_line_show_missing_and_changed_files(tmp_p
         widths = table.widths()
         shots = {table.rows.shown[i].id: table.row_cells(i, widths)[2] for i in range(3)}
         # "none yet" (nothing attached) is not "missing" (a file that went away).
-        assert shots == {"E0001": "!missing", "E0002": "none yet", "E0003": "!changed"}
-        assert "2 file(s) missing or changed" in str(app.screen.query_one(StatusLine).render())
+        assert shots == {"E0001": "⚠ missing", "E0002": "none yet", "E0003": "⚠ changed"}
+        assert "2 files missing or changed" in str(app.screen.query_one(StatusLine).render())
         index = next(i for i, e in enumerate(table.rows.shown) if e.id == "E0001")
         table.cursor = index
         await pilot.pause()

@@ -28,12 +28,12 @@ def test_new_and_set_record_the_details_the_documents_print(
     )
     assert code == 0
     assert main(["set", str(case), "--helper", "Camille", "--place", "Lyon"]) == 0
-    assert "Aide : Camille" in capsys.readouterr().out
+    assert "Aide : Camille" in capsys.readouterr().out.replace("\u00a0", " ")
     doc = _read(case)
     assert doc["concerns"] == "Bob Dupont" and doc["concerns_birth"] == "01/02/1990"
     assert doc["helper"] == "Camille" and doc["place"] == "Lyon"
-    journal = [line for line in doc["journal"] if line["action"] == "case-details-set"]
-    assert journal[-1]["detail"] == "helper place"  # field names, never the values
+    journal = [line for line in doc["journal"] if line["action"] == "details-changed"]
+    assert journal[-1]["detail"] == "helper,place"  # field names, never the values
     # An empty value clears; nothing given is a mistake explained in one sentence.
     assert main(["set", str(case), "--helper", ""]) == 0
     assert "helper" not in _read(case)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
@@ -319,7 +320,7 @@ def test_html_links_and_annex_pages(case: CaseFile, tmp_path: Path) -> None:
 def test_xlsx_keeps_ids_and_urls_as_text(case: CaseFile, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    case.case.evidence[0].content = '=HYPERLINK("http://evil")'
+    case.case.evidence[0] = replace(case.case.evidence[0], content='=HYPERLINK("http://evil")')
     [written] = export_case(case, ["xlsx"], tmp_path / "out")
     sheet = load_workbook(str(written.path)).active
     header = [c.value for c in sheet[1]]

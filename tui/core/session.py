@@ -411,7 +411,7 @@ class CaseSession:
         case = self.case
         entry_id = case.next_evidence_id()
         entry = utc_entry(replace(draft, id=entry_id, attachments=(), added_at=now()))
-        problem = self._entry_problem(entry)
+        problem = self._entry_problem(entry, files=bool(staged or draft.attachments))
         if problem is not None:
             self._discard(staged)
             return ChangeReport(action, refused=(Skipped(self._label(draft), problem),))
@@ -441,7 +441,7 @@ class CaseSession:
             return ChangeReport(action, refused=(Skipped(entry.id, reason),))
         old = case.evidence[index]
         entry = utc_entry(replace(entry, added_at=old.added_at))
-        problem = self._entry_problem(entry)
+        problem = self._entry_problem(entry, files=bool(staged))
         if problem is not None:
             self._discard(staged)
             return ChangeReport(action, refused=(Skipped(entry.id, problem),))
@@ -876,7 +876,18 @@ class CaseSession:
     def _label(self, entry: Evidence) -> str:
         return _shown(entry.url_original or entry.url or entry.id or "?")
 
-    def _entry_problem(self, entry: Evidence) -> str | None:
+    def _entry_problem(self, entry: Evidence, *, files: bool = False) -> str | None:
+        if not (
+            files
+            or entry.url
+            or entry.content.strip()
+            or entry.attachments
+            or entry.account_handle
+            or entry.account_id
+            or entry.post_id
+            or entry.notes.strip()
+        ):
+            return t("session.empty_entry", self.lang)
         if entry.account_id:
             problem = check_account_id(entry.platform, entry.account_id, self.lang)
             if problem:

@@ -381,6 +381,8 @@ def _entry_text(e: Evidence, where: str) -> str:
         out += ("posted_at = ", _stamp(e.posted_at, where + ".posted_at"), "\n")
     if e.posted_at_source:
         out += ("posted_at_source = ", _string(e.posted_at_source), "\n")
+    if e.posted_at_approximate:
+        out.append("posted_at_approximate = true\n")
     if e.observed_at is not None:
         out += ("observed_at = ", _stamp(e.observed_at, where + ".observed_at"), "\n")
     for key in _EVIDENCE_TEXT:
@@ -411,7 +413,33 @@ def _entry_text(e: Evidence, where: str) -> str:
             out += ("taken_at = ", _stamp(a.taken_at, loc + ".taken_at"), "\n")
         if a.taken_at_source:
             out += ("taken_at_source = ", _string(a.taken_at_source), "\n")
+    for key in _RECORD_TYPES:
+        for n, record in enumerate(getattr(e, key), 1):
+            out += ("\n[[evidence.", key, "]]\n")
+            out.append(_table_lines(_record_dict(record, f"{where}.{key}[{n}]")))
     return "".join(out)
+
+
+def _value_text(value: object, where: str) -> str:
+    """A TOML value Abri writes: text, whole number, true/false, UTC time, list of texts."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return _int(value)
+    if isinstance(value, datetime):
+        return _stamp(value, where)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return "[" + ", ".join(_string(v) for v in value) + "]"
+    raise SaveError(t("store.save_unserializable", detail=type(value).__name__))
+
+
+def _table_lines(table: dict[str, Any], where: str = "") -> str:
+    """``key = value`` lines of a flat table (its keys are Abri's own, bare)."""
+    return "".join(
+        f"{_key(k)} = {_value_text(v, f'{where}.{k}' if where else k)}\n" for k, v in table.items()
+    )
 
 
 def _journal_text(j: JournalEntry, where: str) -> str:
@@ -419,6 +447,8 @@ def _journal_text(j: JournalEntry, where: str) -> str:
     fields = [f"at = {_stamp(j.at, where + '.at')}", f"action = {_string(j.action)}"]
     if j.detail:
         fields.append(f"detail = {_string(j.detail)}")
+    if j.entries:
+        fields.append("entries = [" + ", ".join(_string(x) for x in j.entries) + "]")
     return "    { " + ", ".join(fields) + " },\n"
 
 
@@ -433,14 +463,20 @@ def _head_text(case: Case) -> str:
     ]
     if case.concerns:
         out.append(f"concerns = {_string(case.concerns)}\n")
+    for key in _DETAIL_KEYS:
+        if getattr(case, key):
+            out.append(f"{key} = {_string(getattr(case, key))}\n")
     if case.platforms:
         out.append(_strings_array("platforms", case.platforms))
     if case.current_step:
         out.append(f"current_step = {_string(case.current_step)}\n")
+    if case.last_evidence_number:
+        out.append(f"last_evidence_number = {_int(case.last_evidence_number)}\n")
     return "".join(out)
 
 
 def _steps_text(case: Case) -> str:
+    """The tables of the head: calm-step progress, then the drafts of open forms."""
     out = []
     for step_id, p in case.steps.items():
         where = f"steps.{step_id}"
@@ -448,6 +484,13 @@ def _steps_text(case: Case) -> str:
             f"\n[steps.{_key(step_id)}]\nstatus = {_string(p.status)}\n"
             f"at = {_stamp(p.at, where + '.at')}\n"
         )
+    for key, draft in case.drafts.items():
+        where = f"drafts.{key}"
+        table = _draft_dict(draft, where)
+        texts = table.pop("fields", {})
+        out.append(f"\n[drafts.{_key(key)}]\n{_table_lines(table, where)}")
+        if texts:
+            out.append(f"\n[drafts.{_key(key)}.fields]\n{_table_lines(texts, where)}")
     return "".join(out)
 
 
@@ -715,7 +758,16 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
 _ENTRY_HEADER = b"\n[[evidence]]\n"
 _JOURNAL_OPEN = b"\njournal = [\n"
 _INDENTED_HEADER = re.compile(rb"\n[ \t]+\[")
-_ENTRY_HEADERS = frozenset((b"[[evidence]]", b"[[evidence.attachments]]", b"[[evidence.reports]]"))
+_ENTRY_HEADERS = frozenset(
+    (
+        b"[[evidence]]",
+        b"[[evidence.attachments]]",
+        b"[[evidence.reports]]",
+        b"[[evidence.captures]]",
+        b"[[evidence.lookups]]",
+        b"[[evidence.checks]]",
+    )
+)
 
 
 def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = None) -> None:

@@ -45,6 +45,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """Asks a yes/no question; dismisses with True (yes) or False (no / escape)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # enter means "keep" whichever button has the focus: the dialog says so.
+        Binding("enter", "answer(False)", show=False, id="dialog-enter", priority=True),
         Binding("escape", "answer(False)", "app.key.no", id="dialog-no"),
         Binding("n", "answer(False)", show=False, id="dialog-n"),
         Binding("y", "answer(True)", show=False, id="dialog-y"),

@@ -56,7 +56,7 @@ FAT_LIMIT = 4 * 1024**3 - 1
 
 FORM_REPORT_PLACES: tuple[str, ...] = ("platform", "pharos", "police")
 
-DRAFT_DELAY = 2.0
+DRAFT_DELAY = 0.7
 """Seconds after the last key before the draft is written into the case."""
 
 MULTILINE = frozenset(("content", "notes"))
@@ -338,6 +338,9 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         if self.draft is not None:
             self._restore(self.draft)
         self.query_one("#url", Input).focus()
+        # The title (with the entry's ID) stays in sight above the URL field.
+        body = self.query_one("#form-body", VerticalScroll)
+        self.call_after_refresh(body.scroll_home, animate=False)
 
     # -- drafts: nothing typed is lost (another area, quitting, a crash) ------------------
 
@@ -489,7 +492,10 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         text = event.value.strip()
         # Opening the form on an existing entry must not overwrite what was recorded:
         # fields follow the URL only once the person changes it.
-        changed = text != (self.entry.url_original or self.entry.url).strip()
+        # (A field filled from an earlier URL follows it even back to empty: ctrl+u.)
+        changed = text != (self.entry.url_original or self.entry.url).strip() or any(
+            self._auto.values()
+        )
         if not text:
             self._info = None
             if changed:

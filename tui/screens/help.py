@@ -75,8 +75,13 @@ _GLOBAL_IDS = {
 
 
 def _remapped(keymap: Mapping[str, str], key: str) -> str:
-    keys = keymap.get(_GLOBAL_IDS.get(key, ""))
-    return keys.replace(",", " / ") if keys else key
+    """``key`` (``"f1 / ?"``: the F-key, then its plain alternative) as the keymap set it."""
+    main, _, rest = key.partition(" / ")
+    keys = keymap.get(_GLOBAL_IDS.get(main, ""))
+    if not keys:
+        return key
+    shown = keys.replace(",", " / ")
+    return f"{shown} / {rest}" if rest else shown
 
 
 def _keymap_lines(app: Shell) -> ComposeResult:

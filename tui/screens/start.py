@@ -236,7 +236,7 @@ class OpeningScreen(Screen[None]):
     def _done(self, result: Any) -> None:
         app = self.app
         # Quitting started while the file was read (Textual sets _exit in App.exit).
-        if app._exit or not self.is_attached:
+        if app._exit or getattr(app, "leaving", False) or not self.is_attached:
             if not isinstance(result, Exception):
                 result.close()
             return
