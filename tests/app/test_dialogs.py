@@ -28,8 +28,9 @@ async def test_confirm_answers_and_escape_means_no(
             await pilot.press(*keys)
             await pilot.pause()
         assert app.is_running
-    # enter on a reflex keeps things as they are: "No" has the focus.
-    assert answers == [True, False, False, True]
+    # enter always keeps things as they are, even with the focus moved onto "Yes"
+    # (the dialog says so): only y (or o) says yes.
+    assert answers == [True, False, False, False]
 
 
 async def test_help_opens_over_a_dialog_and_closes_back_to_it(

@@ -64,7 +64,7 @@ def test_capture_all_fills_screenshots_archive_capture_time_and_account_ids(
     assert again.returncode == 0, again.stderr
     assert "E0002: online (by bluesky-appview: threadViewPost)" in again.stdout
     assert done.returncode == 0, done.stderr
-    assert "3 of 3 entries captured." in done.stdout
+    assert "3 entries captured, of 3." in done.stdout
     assert "ABRI_CAPTURE_ALLOW is set" in done.stderr
     case = CaseFile.open(path).case
     x, bsky, masto = case.evidence

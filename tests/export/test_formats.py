@@ -276,3 +276,22 @@ def test_hostile_strings_fixture_is_all_covered() -> None:
     # Guard: the fixture still holds the characters the assertions above look for.
     joined = "".join(HOSTILE_STRINGS)
     assert "\x1b" in joined and "\x00" in joined and "\u202e" in joined
+
+
+def test_a_screenshot_replaced_by_a_symlink_loop_or_a_fifo_never_stops_an_export(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """A file someone swapped on the stick is flagged; the documents are still written."""
+    import os
+
+    casefile = make_case(3)
+    shots = [a.path for e in casefile.case.evidence for a in e.attachments]
+    loop = casefile.path.parent / shots[0]
+    loop.unlink()
+    os.symlink(loop.name, loop)  # a link to itself
+    fifo = casefile.path.parent / shots[1]
+    fifo.unlink()
+    os.mkfifo(fifo)
+    written = export_case(casefile, ["docx", "html"], tmp_path / "out")
+    assert {item.path.suffix for item in written} == {".docx", ".html"}
+    assert all(item.path.stat().st_size > 0 for item in written)

@@ -273,22 +273,27 @@ def evidence_dir(source: CaseSource) -> Path:
 def resolve(source: CaseSource, attachment: Attachment, *, read: bool = True) -> ResolvedFile:
     """Find an attachment's file, refusing any path that leads out of the evidence folder.
 
-    With ``read``, the bytes are loaded and their SHA-256 compared with the recorded
-    one, so an altered file is flagged in the export instead of shown as proof.
+    Only a regular file inside the evidence folder is read (a FIFO, a device, a symlink
+    loop or a link leading out never blocks or crashes an export: see
+    :func:`tui.core.attachments.attachment_file`).  With ``read``, the bytes are loaded
+    and their SHA-256 compared with the recorded one, so an altered file is flagged in
+    the export instead of shown as proof.
     """
-    folder = evidence_dir(source).resolve()
+    from tui.core.attachments import UnsafeFileError, attachment_file, read_attachment
+
     rel = attachment.path.replace("\\", "/")
-    candidate = (source.path.parent / rel).resolve()
-    if Path(rel).is_absolute() or not candidate.is_relative_to(folder):
-        return ResolvedFile(attachment, None, "outside")
-    if not candidate.is_file():
-        return ResolvedFile(attachment, candidate, "missing")
-    if not read:
-        return ResolvedFile(attachment, candidate, "ok")
     try:
-        data = candidate.read_bytes()
+        candidate = attachment_file(source.path, rel)
+        if not read:
+            return ResolvedFile(attachment, candidate, "ok")
+        data = read_attachment(source.path, rel)
+    except UnsafeFileError as error:
+        status = "outside" if error.kind == "outside" else "missing"
+        return ResolvedFile(
+            attachment, None if status == "outside" else source.path.parent / rel, status
+        )
     except OSError:
-        return ResolvedFile(attachment, candidate, "missing")
+        return ResolvedFile(attachment, source.path.parent / rel, "missing")
     digest = hashlib.sha256(data).hexdigest()
     status = "ok" if digest == attachment.sha256.lower() else "altered"
     return ResolvedFile(attachment, candidate, status, data)

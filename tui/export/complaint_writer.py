@@ -142,15 +142,13 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
     body.heading(tr("export.complaint.facts_title"), "Heading1")
     first, last = dossier.period()
     if first is not None and last is not None:
-        body.text(
-            dossier.trn(
-                "export.complaint.facts_intro",
-                len(dossier.entries),
-                start=format_day(first, case, dossier.lang),
-                end=format_day(last, case, dossier.lang),
-                accounts=len(accounts),
-            )
-        )
+        count = len(dossier.entries)
+        start = format_day(first, case, dossier.lang)
+        if count == 1:
+            body.text(dossier.tr("export.complaint.facts_intro_one", start=start))
+        else:
+            end = format_day(last, case, dossier.lang)
+            body.text(dossier.tr("export.complaint.facts_intro", count=count, start=start, end=end))
     current_day = ""
     for index, entry in enumerate(dossier.entries):
         if index >= NARRATIVE_LIMIT:
