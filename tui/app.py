@@ -203,6 +203,9 @@ class AbriApp(App[int]):
         self._pending: tuple[Case, int] | None = None
         self._unsaved = False
         self._save_scheduled = False
+        self._copied_version = -1
+        self.conflict_copy = ""
+        """Where this session's version was kept when the file changed on disk meanwhile."""
         self._closed = False
         """True once the case was saved and released on the way out: no more saves."""
         self.notices: list[str] = []
@@ -448,13 +451,25 @@ class AbriApp(App[int]):
 
     def _save_snapshot(self, snapshot: tuple[Case, int]) -> str:
         """Save one snapshot; returns "" or the readable reason it failed."""
+        from tui.core.session import ConflictError
+
         try:
             self.open_session.save_snapshot(*snapshot)
         except Exception as error:  # SaveError, ConflictError, OSError: never crash
             self._unsaved = True
             if self._pending is None:
                 self._pending = snapshot
-            return str(error) or type(error).__name__
+            reason = str(error) or type(error).__name__
+            if isinstance(error, ConflictError) and snapshot[1] > self._copied_version:
+                # Another program changed the file: this version is kept apart, not lost.
+                try:
+                    copy = self.open_session.keep_copy(snapshot[0])
+                except Exception:  # the copy failed too: the error says what to do
+                    return reason
+                self._copied_version = snapshot[1]
+                self.conflict_copy = str(copy)
+                return reason + " " + self.tr("app.conflict-copy", path=str(copy))
+            return reason
         return ""
 
     def _save_finished(self, error: str) -> None:

@@ -263,6 +263,9 @@ async def test_a_failed_save_is_shown_and_nothing_is_lost(make_case: Callable[..
         await pilot.pause()
         assert not app.is_running
     assert read_case(path)["concerns"] == "changed elsewhere"
+    # Neither version is lost: what was typed here is kept whole, in a dated copy.
+    assert app.conflict_copy
+    assert read_case(Path(app.conflict_copy))["concerns"] == "typed here"
 
 
 async def test_a_case_saved_from_a_backup_is_read_only_and_says_so(

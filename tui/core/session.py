@@ -388,6 +388,19 @@ class CaseSession:
             self._promote(snapshot)
             self.saved_version = max(self.saved_version, version)
 
+    def keep_copy(self, snapshot: Case) -> Path:
+        """When the file changed on disk meanwhile: keep this session's version apart.
+
+        Writes ``snapshot`` as a dated copy in the backup folder (never rotated away)
+        and moves the files it references into the evidence folder, so nothing typed
+        or attached here is lost while the person decides.  Returns the copy's path;
+        raises :class:`~tui.core.store.SaveError`.
+        """
+        with self._lock:
+            path = self.casefile.save_copy(snapshot)
+            self._promote(snapshot)
+            return path
+
     def save(self) -> None:
         """Save the case as it is now (the CLI, and the app when quitting)."""
         snapshot, version = self.snapshot()
