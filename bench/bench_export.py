@@ -56,7 +56,8 @@ def build_case(folder: Path, entries: int) -> object:
         target.write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
         assert digest == sha256_file(target)
-        entry.attachments[0] = replace(attachment, sha256=digest, bytes=len(data))
+        shot = replace(attachment, sha256=digest, bytes=len(data))
+        case.evidence[index] = replace(entry, attachments=(shot, *entry.attachments[1:]))  # type: ignore[attr-defined]
     return CaseFile.create(path, case)  # type: ignore[arg-type]
 
 

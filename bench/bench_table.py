@@ -133,7 +133,7 @@ async def _drive(path: Path, entries: int, repeats: int) -> dict[str, Any]:
     app = AbriApp(path, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         # Large cases are read in a worker thread behind an "opening" line.
-        while app.casefile is None:
+        while app.session is None:
             await asyncio.sleep(0.005)
         await pilot.press("f3")
         await pilot.pause()
