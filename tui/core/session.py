@@ -286,6 +286,10 @@ class CaseSession:
         }
         """Every attachment path the case referenced during this session."""
         self._index: PostIndex | None = None
+        self._floor = max(
+            casefile.case.last_evidence_number, highest_evidence_number(casefile.case.evidence)
+        )
+        """The highest entry number given before this session (every new one is above)."""
         self.version = 0
         """Grows with every change (a cheap token for "did anything change?")."""
         self.saved_version = 0
@@ -410,7 +414,7 @@ class CaseSession:
 
     def new_id(self) -> str:
         """The ID the next new entry will get (shown in the form's title)."""
-        return self.case.next_evidence_id()
+        return evidence_id(self._highest() + 1)
 
     def add_entry(
         self, draft: Evidence, staged: Sequence[StagedFile] = (), *, action: str = "evidence-added"
@@ -422,7 +426,7 @@ class CaseSession:
         """
         self._writable(staged)
         case = self.case
-        entry_id = case.next_evidence_id()
+        entry_id = evidence_id(self._highest() + 1)
         entry = utc_entry(replace(draft, id=entry_id, attachments=(), added_at=now()))
         problem = self._entry_problem(entry, files=bool(staged or draft.attachments))
         if problem is not None:
@@ -434,12 +438,17 @@ class CaseSession:
             reason = t("session.duplicate_post", self.lang, id=existing)
             return ChangeReport(action, duplicates=(Skipped(self._label(entry), reason, existing),))
         entry, notes = self._attach(
-            entry, list(draft.attachments), staged, self._files_of(case.evidence)
+            entry,
+            list(draft.attachments),
+            staged,
+            self._files_of(case.evidence) if staged or draft.attachments else _Files(),
         )
         evidence = [*case.evidence, entry]
         undo = _Undo(action, {entry.id: None}, {entry.id: (len(evidence) - 1, entry)})
         report = ChangeReport(action, added=(entry.id,), notes=tuple(notes))
-        self._change(report, evidence=evidence, undo=undo, detail=entry.id, staged=staged)
+        self._change(
+            report, evidence=evidence, undo=undo, detail=entry.id, staged=staged, appended=[entry]
+        )
         return report
 
     def edit_entry(self, entry: Evidence, staged: Sequence[StagedFile] = ()) -> ChangeReport:
@@ -580,10 +589,9 @@ class CaseSession:
         """
         action = "evidence-imported"
         self._writable()
-        case = self.case
         index = self._posts()
         seen = PostIndex()
-        number = max(case.last_evidence_number, highest_evidence_number(case.evidence))
+        number = self._highest()
         added: list[Evidence] = []
         duplicates: list[Skipped] = []
         refused: list[Skipped] = []
@@ -681,7 +689,7 @@ class CaseSession:
         self._writable(stage.files)
         case = self.case
         index = self._posts()
-        number = max(case.last_evidence_number, highest_evidence_number(case.evidence))
+        number = self._highest()
         added: list[Evidence] = []
         duplicates: list[Skipped] = []
         notes: list[str] = []
@@ -748,7 +756,12 @@ class CaseSession:
             {e.id: (start + n, e) for n, e in enumerate(added)},
         )
         self._change(
-            report, evidence=evidence, undo=undo, detail=_span(report.added), staged=staged
+            report,
+            evidence=evidence,
+            undo=undo,
+            detail=_span(report.added),
+            staged=staged,
+            appended=added,
         )
         return report
 
@@ -875,6 +888,10 @@ class CaseSession:
             self._discard(staged)
             raise ReadOnlyError(t("store.save_read_only", reason=self.casefile.read_only))
 
+    def _highest(self) -> int:
+        """The highest entry number ever given in this case (file, this session)."""
+        return max(self.case.last_evidence_number, self._floor)
+
     def _posts(self) -> PostIndex:
         if self._index is None:
             self._index = PostIndex(self.case.evidence)
@@ -921,6 +938,7 @@ class CaseSession:
         staged: Sequence[StagedFile] = (),
         fields: dict[str, object] | None = None,
         journal: bool = True,
+        appended: Sequence[Evidence] = (),
     ) -> None:
         """Apply a change: new case value, journal line, save or notify, undo step."""
         self._writable()
@@ -934,16 +952,19 @@ class CaseSession:
         if evidence is not None:
             changes["evidence"] = evidence
             changes["last_evidence_number"] = max(
-                old.last_evidence_number,
-                highest_evidence_number(old.evidence),
-                max((evidence_number(i) for i in report.added), default=0),
+                self._highest(), max((evidence_number(i) for i in report.added), default=0)
             )
         new = replace(old, **changes)  # type: ignore[arg-type]
         with self._lock:
             self.casefile.case = new
             self.version += 1
             if evidence is not None:
-                self._index = None
+                if appended and self._index is not None:
+                    # Entries appended: the index learns them (no rebuild over the case).
+                    for entry in appended:
+                        self._index.add(entry)
+                else:
+                    self._index = None
             self._known_files.update(self._staged)
         if self.save_now:
             try:
