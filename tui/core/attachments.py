@@ -339,6 +339,12 @@ IMAGE_MAX_BYTES = 256 * 1024**2
 _PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "bmp": "BMP", "webp": "WEBP"}
 
 
+def picture_format(head: bytes) -> str | None:
+    """The picture format its first bytes announce (``png``, ``jpeg``, ``gif``, ``bmp``,
+    ``webp``), or None.  Only a first look: :func:`image_kind` decodes to be sure."""
+    return _magic_kind(head)
+
+
 def _magic_kind(head: bytes) -> str | None:
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"

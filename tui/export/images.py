@@ -105,16 +105,11 @@ def slice_height_px(width_px: int, height_px: int, box_w_mm: float, box_h_mm: fl
 
 def image_kind(data: bytes) -> str | None:
     """The picture format from its first bytes, or None when it is not a picture we know."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if data.startswith(b"BM"):
-        return "bmp"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
+    from tui.core.attachments import picture_format
+
+    known = picture_format(data)
+    if known is not None:
+        return known
     if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
         return "heic"
     return None
