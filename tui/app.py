@@ -938,6 +938,9 @@ def wipe_terminal() -> None:
 
 def run_app(case_path: Path | None, lang: str | None = None, theme: str | None = None) -> int:
     """Run the full-screen app (used by the ``abri`` command); returns the exit code."""
+    from tui.paste import install
+
+    install()  # pastes read whole, ESC included (Textual's parser splits them)
     app = AbriApp(case_path, lang=lang, theme=theme)
     # Everything built so far (modules, the case, the app) lives as long as the app:
     # the garbage collector need not scan it again and again while the first screen
