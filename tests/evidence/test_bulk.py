@@ -197,3 +197,29 @@ async def test_after_undoing_a_bulk_add_the_next_entry_gets_a_new_id(
     [entry] = evidence_on_disk(path)
     assert entry["id"] == "E0004"
     assert read_case(path)["last_evidence_number"] == 4
+
+
+async def test_the_file_browser_opens_by_the_case_then_where_the_last_pick_was(
+    make_case: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = make_case()
+    FilePicker.last_folder = None  # (kept for the whole process, as in the app)
+    shot = png(tmp_path / "phone" / "capture.png", (10, 200, 10))
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePicker)
+        assert app.screen.start == path.parent  # not wherever abri was started from
+        app.screen.query_one("#picker-path", Input).value = str(shot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePicker)
+        assert app.screen.start == shot.parent  # the next screenshot is likely beside it
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")

@@ -520,7 +520,9 @@ class EvidenceScreen(Screen[None]):
             if folder is not None:
                 self.import_folder(folder)
 
-        self.app.push_screen(FilePicker(Path.cwd(), folder=True, lang=self.lang), picked)
+        session = self.abri.session
+        start = FilePicker.start_near(session.path if session else None)
+        self.app.push_screen(FilePicker(start, folder=True, lang=self.lang), picked)
 
     def import_folder(self, folder: Path) -> None:
         """Copy every image of ``folder`` in a worker (progress, ``escape`` stops), then add

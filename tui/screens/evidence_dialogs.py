@@ -189,6 +189,17 @@ class FilePicker(ModalScreen[Path | None]):
     picks it; ``ctrl+s`` picks what the path field or the tree's cursor shows.
     """
 
+    last_folder: ClassVar[Path | None] = None
+    """Where the last pick was, so the next one opens there (screenshots come in series)."""
+
+    @classmethod
+    def start_near(cls, case_path: Path | None) -> Path:
+        """Where a picker opens: the last pick's folder, else the case's folder, else here."""
+        for candidate in (cls.last_folder, case_path.parent if case_path else None):
+            if candidate is not None and candidate.is_dir():
+                return candidate
+        return Path.cwd()
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+s", "choose", "evidence.key.choose", priority=True, id="evidence-picker-choose"
@@ -229,6 +240,7 @@ class FilePicker(ModalScreen[Path | None]):
         if not self.folder and not path.is_file():
             error.update(plain(t("evidence.picker.not-file", self.lang, path=str(path))))
             return
+        FilePicker.last_folder = path.parent
         self.dismiss(path)
 
     @on(Input.Submitted, "#picker-path")

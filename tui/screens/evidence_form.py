@@ -607,9 +607,10 @@ class EvidenceForm(ModalScreen[FormResult | None]):
     def action_browse(self) -> None:
         """Pick a screenshot with the keyboard file browser."""
         typed = self._value("shot-path").strip()
-        start = Path(os.path.expanduser(typed)) if typed else Path.cwd()
+        near = FilePicker.start_near(self.session.path if self.session else None)
+        start = Path(os.path.expanduser(typed)) if typed else near
         if not start.is_dir():
-            start = start.parent if start.parent.is_dir() else Path.cwd()
+            start = start.parent if start.parent.is_dir() else near
 
         def picked(path: Path | None) -> None:
             if path is not None:
