@@ -173,7 +173,9 @@ def test_apply_checks_appends_one_record_per_entry(tmp_path: Path) -> None:
 
 
 def test_the_timeline_says_seen_online_then_absent() -> None:
-    from tui.capture.timeline import online_timeline
+    from dataclasses import replace
+
+    from tui.core.timeline import online_timeline
 
     entry = Evidence(
         id="E0001",
@@ -185,12 +187,16 @@ def test_the_timeline_says_seen_online_then_absent() -> None:
         ),
     )
     assert online_timeline(entry, "Europe/Paris", "fr").replace("\u00a0", " ") == (
-        "Toujours en ligne ? en ligne le 01/12/2026 11:00; supprimée le 03/12/2026 11:00 "
-        "(chaque vérification indique ce que le site montrait ; aucune ne prouve)"
+        "vue en ligne le 01/12/2026 11:00 ; supprimée le 03/12/2026 11:00 "
+        "(chaque vérification indique ce que le site montrait à ce moment ; aucune ne prouve)"
     )
-    assert "online on 2026-12-01 11:00; removed on 2026-12-03 11:00" in online_timeline(
-        entry, "Europe/Paris", "en"
+    assert online_timeline(entry, "Europe/Paris", "en") == (
+        "seen online on 2026-12-01 11:00; removed on 2026-12-03 11:00 "
+        "(each check indicates what the site showed at that time; none proves)"
     )
+    # A check that learnt nothing about the post is not a change of state.
+    flaky = replace(entry, checks=(OnlineCheck(T0, "rate-limited", "x-syndication"),))
+    assert online_timeline(flaky, "UTC", "en").startswith("seen online on 2026-12-01 10:00 (")
     assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""
 
 
