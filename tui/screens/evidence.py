@@ -77,6 +77,8 @@ class EvidenceScreen(Screen[None]):
 
     RECOMPOSE_ON_LANGUAGE = False
     """This screen keeps state (filter, cursor, undo); it relabels itself instead."""
+    HELP_TOPICS: ClassVar[tuple[str, ...]] = ("capture.help.x_id_by_hand",)
+    """How-tos help (f1) shows after this screen's keys (with their source and date)."""
     CSS_PATH = "../styles/evidence.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [

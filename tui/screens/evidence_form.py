@@ -96,6 +96,8 @@ class EvidenceForm(ModalScreen[FormResult | None]):
 
     AUTO_FOCUS = "#url"
     """The form opens with the cursor in the URL field (keys typed ahead go there)."""
+    HELP_TOPICS: ClassVar[tuple[str, ...]] = ("capture.help.x_id_by_hand",)
+    """How-tos help (f1) shows after this screen's keys (with their source and date)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "evidence.key.save", priority=True, id="evidence-form-save"),
