@@ -188,3 +188,24 @@ async def test_ctrl_g_on_the_form_saves_then_asks_before_capturing(tmp_path: Pat
         assert isinstance(app.screen, EvidenceScreen) and app.screen.capture_run is None
     entry = CaseFile.open(path).case.evidence[0]
     assert entry.account_handle == "someone_else" and entry.captures == ()
+
+
+async def test_shift_p_records_whether_the_post_is_still_online(
+    tmp_path: Path, site: FixtureServer
+) -> None:
+    path = _case(tmp_path)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "P")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and site.hits == []
+        await pilot.press("y")
+        screen = app.screen
+        assert isinstance(screen, EvidenceScreen)
+        await _until(pilot, lambda: screen.capture_run is None, 60)
+        assert "E0001: online (post)" in _shown(app)[-1]
+        assert "proves nothing by itself" in _shown(app)[-1]
+    case = CaseFile.open(path).case
+    [check] = case.evidence[0].checks
+    assert (check.result, check.method) == ("online", "x-syndication")
+    assert case.journal[-1].action == "recheck"

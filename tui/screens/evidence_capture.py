@@ -94,9 +94,10 @@ class CaptureRun:
             )
             return
         applied = item.applied
-        screen.reload(select=item.entry_id)
+        screen.reload()  # the cursor stays where the person put it meanwhile
         verdicts = ", ".join(
-            screen.tr(f"capture.verdict.{page.verdict}")
+            f"{screen.tr(f'capture.label.{page.label}')}: "
+            f"{screen.tr(f'capture.verdict.{page.verdict}')}"
             for page in (item.outcome.pages if item.outcome else ())
         )
         lines = [screen.tr("capture.tui.entry_done", entry=item.entry_id, verdicts=verdicts)]
@@ -148,6 +149,8 @@ class CaptureRun:
         elif how == "error":
             text, severity = screen.tr("capture.tui.error", reason=one_line(detail, 200)), "error"
         elif self.kind == RECHECK:
+            if total == 1 and self.finished == 1:
+                return  # its one result was just shown, with the same caution
             severity = "information"
             text = screen.tr("capture.recheck_summary", total=self.finished)
         else:
