@@ -508,6 +508,11 @@ class EvidenceScreen(Screen[None]):
         if entry is not None:
             self.capture([entry.id], kind=RECHECK)
 
+    def on_unmount(self) -> None:
+        """Leaving (quit, quick exit, another case): stop a capture under way at once."""
+        if self.capture_run is not None:
+            self.capture_run.cancel.set()
+
     def action_stop_capture(self) -> None:
         """Escape while a capture runs: stop it (what was captured stays)."""
         if self.capture_run is not None:
