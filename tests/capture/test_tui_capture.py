@@ -16,17 +16,14 @@ import pytest
 
 from tests.capture import fixtures as F
 from tests.capture.servers import FixtureServer, Reply, html, json_reply, serve
+from tests.chromium import needs_chromium
 from tui.app import AbriApp
 from tui.core.case import Case, Evidence
 from tui.core.store import CaseFile
-from tui.export.pdf_writer import find_chromium
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.evidence import EvidenceScreen
 
 SIZE = (80, 24)
-needs_chromium = pytest.mark.skipif(
-    find_chromium() is None, reason="no Chromium (chromium-headless-shell)"
-)
 
 
 def _case(tmp_path: Path, **fields: object) -> Path:
@@ -70,6 +67,7 @@ async def _until(pilot: object, done: object, seconds: float = 120) -> None:
     while not done():  # type: ignore[operator]
         assert time.monotonic() < end, "timed out"
         await pilot.pause(0.2)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]  # notices are messages: let them land
 
 
 def _shown(app: AbriApp) -> list[str]:
