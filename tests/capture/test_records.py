@@ -236,3 +236,18 @@ def test_the_session_refuses_a_capture_naming_a_file_it_was_not_given(tmp_path: 
     # A check is an evidence change like any other: undo takes it back.
     session.undo()
     assert CaseFile.open(session.path).case.evidence[0].checks == ()
+
+
+def test_a_lone_surrogate_from_a_platform_does_not_cost_the_capture(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    session = _case(tmp_path)
+    outcome = _outcome(session)
+    assert outcome.lookup is not None
+    # json.loads('"\\ud800"') gives a lone surrogate: not writable as UTF-8.
+    hostile = replace(outcome.lookup, text="you will \ud800 regret", account_handle="a\udfffb")
+    applied = apply_capture(session, "E0001", replace(outcome, lookup=hostile))
+    entry = CaseFile.open(session.path).case.evidence[0]
+    assert len(entry.attachments) == 5 and applied.evidence == entry
+    assert entry.content == "you will \ufffd regret"
+    assert entry.lookups[0].account_handle == "a\ufffdb"

@@ -39,12 +39,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from tui.core import attachments as files
 from tui.core.case import (
@@ -214,6 +216,9 @@ class CaptureReport(ChangeReport):
     time_mismatch: str = ""
     """Set when the platform's stated creation time disagrees with the post ID's."""
 
+
+_R = TypeVar("_R", CaptureRecord, LookupRecord)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 LOOKUP_TIME_TOLERANCE_S = 2
 """How far (seconds) a platform's stated creation time may be from the post ID's."""
@@ -555,6 +560,8 @@ class CaseSession:
         """
         action = "capture"
         self._writable(staged)
+        captures = [self._encodable(record) for record in captures]
+        lookup = self._encodable(lookup) if lookup is not None else None
         index = self._position(entry_id)
         if index is None:
             self._discard(staged)
@@ -677,6 +684,19 @@ class CaseSession:
             report, evidence=evidence, undo=_Undo(action, before, after), detail=summary[:500]
         )
         return report
+
+    @staticmethod
+    def _encodable(record: _R) -> _R:
+        """``record`` with every text writable as UTF-8 (a platform's JSON may carry a
+        lone surrogate, ``"\\ud800"``: shown as U+FFFD instead of refusing the capture)."""
+        changes: dict[str, str] = {}
+        for item in dataclasses.fields(record):
+            value = getattr(record, item.name)
+            if isinstance(value, str):
+                clean = _SURROGATE.sub("\ufffd", value)
+                if clean != value:
+                    changes[item.name] = clean
+        return replace(record, **changes) if changes else record  # type: ignore[arg-type]
 
     def _lookup_time_mismatch(self, entry: Evidence, lookup: LookupRecord) -> str:
         """A sentence when the stated creation time and the post ID's time disagree."""
