@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tui.cli import Output
     from tui.core.case import Evidence
-    from tui.core.store import CaseFile
+    from tui.core.session import CaseSession
 
 COMMANDS = ("capture", "recheck")
 
@@ -50,10 +50,10 @@ def add_parsers(command: Callable[..., argparse.ArgumentParser], lang: str) -> N
 
 
 def _pick(
-    casefile: CaseFile, names: list[str], every: bool, missing: bool, say: Output
+    session: CaseSession, names: list[str], every: bool, missing: bool, say: Output
 ) -> list[Evidence] | None:
     """The entries to work on, in table order; None (after saying why) when names are wrong."""
-    case = casefile.case
+    case = session.case
     if names:
         wanted = [name.strip().upper() for name in names]
         unknown = [name for name in wanted if case.find(name) is None]
@@ -71,16 +71,6 @@ def _pick(
     if without:
         say.say("capture.no_url", entries=", ".join(without))
     return [entry for entry in chosen if entry.url]
-
-
-def _storage(opened: Any) -> CaseFile:
-    """The CaseFile behind what :func:`tui.cli._case_for_command` yields.
-
-    Today that is the CaseFile itself; once the CLI opens cases through the core case
-    session, it is the session's ``casefile`` (until :mod:`tui.capture.apply` is
-    re-routed through the session).
-    """
-    return getattr(opened, "casefile", opened)  # type: ignore[no-any-return]
 
 
 def _warn_allow(say: Output) -> None:
@@ -101,10 +91,10 @@ def cmd_capture(args: argparse.Namespace, forced: str | None, say: Output) -> in
     with _case_for_command(args.case, forced, say) as opened:
         if opened is None:
             return UNREADABLE
-        casefile = _storage(opened)
-        if casefile.read_only:
+        session = opened
+        if session.read_only:
             return PROBLEMS
-        entries = _pick(casefile, args.entries, args.all, args.missing, say)
+        entries = _pick(session, args.entries, args.all, args.missing, say)
         if entries is None:
             return UNREADABLE
         if not entries:
@@ -117,11 +107,11 @@ def cmd_capture(args: argparse.Namespace, forced: str | None, say: Output) -> in
             say.fail("capture.no_chromium")
             return PROBLEMS
         _warn_allow(say)
-        return _capture_all(casefile, entries, chromium, not args.no_lookup, say)
+        return _capture_all(session, entries, chromium, not args.no_lookup, say)
 
 
 def _capture_all(
-    casefile: CaseFile, entries: list[Evidence], chromium: str, lookups: bool, say: Output
+    session: CaseSession, entries: list[Evidence], chromium: str, lookups: bool, say: Output
 ) -> int:
     from tui.capture.browser import CaptureCancelled
     from tui.capture.run import Done, capture_entries
@@ -144,7 +134,7 @@ def _capture_all(
     cancel = threading.Event()
     try:
         capture_entries(
-            casefile, [entry.id for entry in entries], chromium=chromium, lookups=lookups,
+            session, [entry.id for entry in entries], chromium=chromium, lookups=lookups,
             cancel=cancel, progress=progress, done=done,
         )  # fmt: skip
     except (KeyboardInterrupt, CaptureCancelled):
@@ -205,10 +195,10 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
     with _case_for_command(args.case, forced, say) as opened:
         if opened is None:
             return UNREADABLE
-        casefile = _storage(opened)
-        if casefile.read_only:
+        session = opened
+        if session.read_only:
             return PROBLEMS
-        entries = _pick(casefile, args.entries, True, False, say)
+        entries = _pick(session, args.entries, True, False, say)
         if entries is None:
             return UNREADABLE
         if not entries:
@@ -223,28 +213,28 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
                 say.fail("capture.no_chromium")
                 return PROBLEMS
         _warn_allow(say)
-        code = _recheck_all(casefile, entries, say)
+        code = _recheck_all(session, entries, say)
         if chromium is None or code != OK:
             return code
         # A post still online gets a fresh snapshot (asked for with --snapshot).
         online = [
             entry
             for entry in entries
-            if (found := casefile.case.find(entry.id)) is not None
+            if (found := session.case.find(entry.id)) is not None
             and found.checks
             and found.checks[-1].result == "online"
         ]
         if not online:
             return code
-        return _capture_all(casefile, online, chromium, False, say)
+        return _capture_all(session, online, chromium, False, say)
 
 
-def _recheck_all(casefile: CaseFile, entries: list[Evidence], say: Output) -> int:
+def _recheck_all(session: CaseSession, entries: list[Evidence], say: Output) -> int:
     from tui.capture.browser import CaptureCancelled
     from tui.capture.run import recheck_entries
     from tui.cli import OK, PROBLEMS
     from tui.core.case import OnlineCheck
-    from tui.core.store import SaveError
+    from tui.core.session import SaveError
 
     total = len(entries)
     numbers = {entry.id: n for n, entry in enumerate(entries, 1)}
@@ -259,7 +249,7 @@ def _recheck_all(casefile: CaseFile, entries: list[Evidence], say: Output) -> in
         )  # fmt: skip
 
     try:
-        results = recheck_entries(casefile, [entry.id for entry in entries], done=done)
+        results = recheck_entries(session, [entry.id for entry in entries], done=done)
     except (KeyboardInterrupt, CaptureCancelled):
         say.fail("capture.cancelled", done=len(recorded), total=total)
         return PROBLEMS

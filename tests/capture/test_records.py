@@ -20,6 +20,7 @@ from tui.core.case import (
     LookupRecord,
     OnlineCheck,
 )
+from tui.core.session import CaseSession
 from tui.core.store import CaseError, CaseFile, ConflictError, dumps, loads
 
 T0 = datetime(2026, 12, 1, 10, 0, 0, tzinfo=UTC)
@@ -68,7 +69,7 @@ def test_a_bad_check_result_is_a_located_problem() -> None:
     assert caught.value.problems[0].location == "evidence[1].checks[1].result"
 
 
-def _outcome(casefile: CaseFile, *, account_id: str = F.X_USER_ID) -> CaptureOutcome:
+def _outcome(casefile: CaseSession, *, account_id: str = F.X_USER_ID) -> CaptureOutcome:
     staging = new_staging(casefile.evidence_dir)
     files = []
     for role, name, data in (
@@ -95,12 +96,12 @@ def _outcome(casefile: CaseFile, *, account_id: str = F.X_USER_ID) -> CaptureOut
     return CaptureOutcome("E0001", staging, (page,), lookup)
 
 
-def _case(tmp_path: Path, **fields: object) -> CaseFile:
+def _case(tmp_path: Path, **fields: object) -> CaseSession:
     entry = Evidence(
         id="E0001", url=F.X_URL, platform="x", post_id=F.X_ID, account_handle="someone",
         posted_at=PUBLISHED, posted_at_source="post-id", **fields,  # type: ignore[arg-type]
     )  # fmt: skip
-    return CaseFile.create(tmp_path / "c.toml", Case(title="t", evidence=[entry]))
+    return CaseSession(CaseFile.create(tmp_path / "c.toml", Case(title="t", evidence=[entry])))
 
 
 def test_apply_capture_hashes_every_file_and_keeps_the_publication_time(tmp_path: Path) -> None:
@@ -159,6 +160,8 @@ def test_a_failed_save_leaves_no_orphan_file_and_the_case_unchanged(tmp_path: Pa
     assert casefile.case.evidence[0] is before
     assert [p.name for p in casefile.evidence_dir.iterdir() if not p.name.startswith(".")] == []
     assert not outcome.staging.exists()
+    staging = casefile.evidence_dir / ".staging"
+    assert not staging.exists() or list(staging.iterdir()) == []
 
 
 def test_apply_checks_appends_one_record_per_entry(tmp_path: Path) -> None:
@@ -170,7 +173,9 @@ def test_apply_checks_appends_one_record_per_entry(tmp_path: Path) -> None:
 
 
 def test_the_timeline_says_seen_online_then_absent() -> None:
-    from tui.capture.timeline import online_timeline
+    from dataclasses import replace
+
+    from tui.core.timeline import online_timeline
 
     entry = Evidence(
         id="E0001",
@@ -182,12 +187,16 @@ def test_the_timeline_says_seen_online_then_absent() -> None:
         ),
     )
     assert online_timeline(entry, "Europe/Paris", "fr").replace("\u00a0", " ") == (
-        "Toujours en ligne ? en ligne le 01/12/2026 11:00; supprimée le 03/12/2026 11:00 "
-        "(chaque vérification indique ce que le site montrait ; aucune ne prouve)"
+        "vue en ligne le 01/12/2026 11:00 ; supprimée le 03/12/2026 11:00 "
+        "(chaque vérification indique ce que le site montrait à ce moment ; aucune ne prouve)"
     )
-    assert "online on 2026-12-01 11:00; removed on 2026-12-03 11:00" in online_timeline(
-        entry, "Europe/Paris", "en"
+    assert online_timeline(entry, "Europe/Paris", "en") == (
+        "seen online on 2026-12-01 11:00; removed on 2026-12-03 11:00 "
+        "(each check indicates what the site showed at that time; none proves)"
     )
+    # A check that learnt nothing about the post is not a change of state.
+    flaky = replace(entry, checks=(OnlineCheck(T0, "rate-limited", "x-syndication"),))
+    assert online_timeline(flaky, "UTC", "en").startswith("seen online on 2026-12-01 10:00 (")
     assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""
 
 
@@ -203,3 +212,42 @@ def test_a_capture_record_naming_a_file_by_anything_but_a_sha256_is_refused() ->
     with pytest.raises(CaseError) as caught:
         decode(tomli_w.dumps(doc), "c-files")
     assert caught.value.problems[0].location == "evidence[1].captures[1].files"
+
+
+def test_the_session_refuses_a_capture_naming_a_file_it_was_not_given(tmp_path: Path) -> None:
+    session = _case(tmp_path)
+    source = tmp_path / "shot.png"
+    source.write_bytes(b"\x89PNG shot")
+    stage = session.stage_files([source])
+    record = CaptureRecord(at=T0, finished_at=T0, url=F.X_URL, verdict="loaded", files=("ab" * 32,))
+    report = session.add_capture("E0001", stage.files, [record])
+    assert report.refused and "nothing of it was kept" in report.refused[0].reason
+    assert not stage.files[0].temp.exists()
+    assert CaseFile.open(session.path).case.evidence[0].captures == ()
+    # Unknown entries and results outside the list are refused, the others kept.
+    checks = {
+        "E0001": OnlineCheck(T0, "online", "page", 200, "HTTP 200"),
+        "E0009": OnlineCheck(T0, "online", "page"),
+    }
+    report = session.add_checks(checks)
+    assert report.changed == ("E0001",) and [s.item for s in report.refused] == ["E0009"]
+    assert session.add_checks({"E0001": OnlineCheck(T0, "gone", "page")}).refused
+    assert [c.result for c in CaseFile.open(session.path).case.evidence[0].checks] == ["online"]
+    # A check is an evidence change like any other: undo takes it back.
+    session.undo()
+    assert CaseFile.open(session.path).case.evidence[0].checks == ()
+
+
+def test_a_lone_surrogate_from_a_platform_does_not_cost_the_capture(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    session = _case(tmp_path)
+    outcome = _outcome(session)
+    assert outcome.lookup is not None
+    # json.loads('"\\ud800"') gives a lone surrogate: not writable as UTF-8.
+    hostile = replace(outcome.lookup, text="you will \ud800 regret", account_handle="a\udfffb")
+    applied = apply_capture(session, "E0001", replace(outcome, lookup=hostile))
+    entry = CaseFile.open(session.path).case.evidence[0]
+    assert len(entry.attachments) == 5 and applied.evidence == entry
+    assert entry.content == "you will \ufffd regret"
+    assert entry.lookups[0].account_handle == "a\ufffdb"

@@ -1,40 +1,50 @@
-"""Putting capture results into the case: the one place they are written.
+"""Putting capture results into the case, through the case session (never the storage).
 
 :func:`apply_capture` and :func:`apply_checks` are the seam between
-:mod:`tui.capture` (which only stages files and builds records) and the case
-storage.  Today they use :class:`tui.core.store.CaseFile` and
-:mod:`tui.core.attachments` directly; when the core case session exists they are
-the only functions to re-route through it.
+:mod:`tui.capture` (which writes artefacts in a hidden ``.capture-…`` folder and
+builds plain records) and :class:`tui.core.session.CaseSession`, which validates,
+attaches, journals and saves.  What they promise:
 
-What they promise:
-
-* Every staged artefact is copied into the evidence folder under a FAT-safe name,
-  hashed (its SHA-256 listed in the case and so in the bundle's ``SHA256SUMS``), and
-  the staging folder is removed, whether the save works or not.
-* A screenshot's time is its **capture time** (``taken_at_source = "capture"``),
-  never the post's publication time: ``posted_at`` is not touched.
-* A looked-up account ID fills an empty ``account_id``; when one was typed and
-  differs, it is *offered* (returned, recorded in the look-up's note), never written.
-  The looked-up creation time is compared with the time decoded from the post ID.
-* If the save fails, the files copied for it are removed again (no orphans), and
-  the case in memory is left as it was.
+* Every artefact is staged by the session (copied and hashed into the evidence
+  folder's ``.staging/``, moved in only after the save that references it; a file
+  whose bytes the case already holds is not copied twice), so each is listed in the
+  case with its SHA-256, and so in the bundle's ``SHA256SUMS``.  The capture's own
+  folder is removed whether the change works or not.
+* A screenshot's (and the archive's) time is its **capture time**
+  (``taken_at_source = "capture"``), never the publication time.
+* The looked-up account ID fills an empty field or is *offered* (returned, noted),
+  never written over a typed one; a disagreeing creation time is returned.
+* Staging runs in the calling thread (it is file work); each session call goes
+  through ``on_owner`` so the TUI can run it on its event loop
+  (``app.call_from_thread``) while the CLI calls it directly.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
-from tui.capture.browser import PageCapture
+from tui.capture.browser import CaptureCancelled, PageCapture
 from tui.capture.job import CaptureOutcome, discard
-from tui.capture.lookup import TIME_TOLERANCE_S, Lookup
-from tui.core.attachments import attach_file
 from tui.core.case import Attachment, CaptureRecord, Evidence, LookupRecord, OnlineCheck
-from tui.core.platforms import check_account_id, decode_id_time
-from tui.core.store import CaseFile
+from tui.core.session import CaptureReport, CaseSession, ChangeReport, StagedFile
+
+T = TypeVar("T")
+OnOwner = Callable[[Callable[[], Any]], Any]
+"""Runs a session call on the thread that owns the session and returns its result."""
+
+
+def direct(call: Callable[[], T]) -> T:
+    """The default ``on_owner``: call at once, in this thread (the CLI)."""
+    return call()
+
+
+class ApplyError(Exception):
+    """The session refused a capture or a check (the message is its one sentence)."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +61,8 @@ class Applied:
     """Fields filled from the look-up (``account_id``, ``account_handle``, ``content``)."""
     time_mismatch: str = ""
     """Set when the platform's stated creation time disagrees with the post ID's."""
-
-
-def _put(casefile: CaseFile, evidence: Evidence) -> None:
-    entries = casefile.case.evidence
-    for index, existing in enumerate(entries):
-        if existing.id == evidence.id:
-            entries[index] = evidence
-            return
-    raise KeyError(evidence.id)
+    report: CaptureReport | None = None
+    """The session's report (notes such as a file shared with another entry)."""
 
 
 def _record(page: PageCapture, files: tuple[str, ...]) -> CaptureRecord:
@@ -77,138 +80,98 @@ def _record(page: PageCapture, files: tuple[str, ...]) -> CaptureRecord:
     )
 
 
-def _time_check(evidence: Evidence, lookup: Lookup) -> str:
-    if lookup.created_at is None or not evidence.post_id:
-        return ""
-    decoded, _warning = decode_id_time(evidence.platform, evidence.post_id, lang="en")
-    if decoded is None:
-        return ""
-    gap = abs((lookup.created_at - decoded).total_seconds())
-    if gap <= TIME_TOLERANCE_S:
-        return ""
-    return (
-        f"time mismatch: the platform states {lookup.created_at.isoformat()}, "
-        f"the post ID decodes to {decoded.isoformat()} ({gap:.0f} s apart)"
-    )
+def apply_capture(
+    session: CaseSession,
+    entry_id: str,
+    outcome: CaptureOutcome,
+    *,
+    cancel: threading.Event | None = None,
+    on_owner: OnOwner = direct,
+) -> Applied:
+    """Put one entry's capture into the case (one change, journal line ``capture``).
 
-
-def apply_capture(casefile: CaseFile, entry_id: str, outcome: CaptureOutcome) -> Applied:
-    """Put one entry's capture into the case and save (journal line ``capture``).
-
-    Raises the store's ``SaveError`` / the attachments' ``AttachError`` (one clear
-    sentence each); the staging folder is removed in every case.
+    Raises :class:`ApplyError` (the session's sentence), the session's ``SaveError``
+    (CLI), or :class:`~tui.capture.browser.CaptureCancelled` when ``cancel`` is set
+    while the files are staged (nothing of this capture is kept).  The capture's
+    folder is removed in every case.
     """
     try:
-        return _apply(casefile, entry_id, outcome)
+        return _apply(session, entry_id, outcome, cancel, on_owner)
     finally:
         discard(outcome)
 
 
-def _apply(casefile: CaseFile, entry_id: str, outcome: CaptureOutcome) -> Applied:
-    before = casefile.case.find(entry_id)
-    if before is None:
-        raise KeyError(entry_id)
-    evidence = before
-    copied: list[str] = []
-    added: list[tuple[str, Attachment]] = []
-    known = {a.path for e in casefile.case.evidence for a in e.attachments}
-    journal_length = len(casefile.case.journal)
-
-    def take(path: Path, when: datetime | None, role: str) -> Attachment:
-        nonlocal evidence
-        result = attach_file(casefile, evidence, path)
-        attachment = result.attachment
-        if when is not None:
-            attachment = replace(attachment, taken_at=when, taken_at_source="capture")
-        if not result.reused and attachment.path not in known:
-            copied.append(attachment.path)
-        if all(a.path != attachment.path for a in evidence.attachments):
-            # The same container type as the entry's (a list today, a tuple once entries
-            # are frozen), so this reads the same before and after that change.
-            grown = type(evidence.attachments)((*evidence.attachments, attachment))
-            evidence = replace(evidence, attachments=grown)
-        # In the case at once, so the next identical file is recognised and not copied twice.
-        _put(casefile, evidence)
-        added.append((role, attachment))
-        return attachment
-
-    try:
-        records: list[CaptureRecord] = []
-        for page in outcome.pages:
-            digests: list[str] = []
-            for staged in page.files:
-                # Pictures and the archive show the page at capture time.
-                when = page.started_at if staged.role != "manifest" else None
-                digests.append(take(staged.path, when, f"{page.label} {staged.role}").sha256)
-            records.append(_record(page, tuple(digests)))
-        evidence = replace(evidence, captures=(*evidence.captures, *records))
-        offered = mismatch = ""
-        filled: list[str] = []
-        lookup = outcome.lookup
-        if lookup is not None:
-            raw = take(lookup.raw, None, "lookup").sha256 if lookup.raw is not None else ""
-            mismatch = _time_check(evidence, lookup)
-            notes = [mismatch] if mismatch else []
-            if lookup.account_id:
-                valid = check_account_id(evidence.platform, lookup.account_id, "en") is None
-                if not evidence.account_id and valid:
-                    evidence = replace(evidence, account_id=lookup.account_id)
-                    filled.append("account_id")
-                elif evidence.account_id and evidence.account_id != lookup.account_id:
-                    offered = lookup.account_id
-                    notes.append(f"differs from the entry's account ID {evidence.account_id}")
-            if lookup.account_url and evidence.platform == "mastodon":
-                notes.append(f"account URL {lookup.account_url}")
-            if lookup.account_handle and not evidence.account_handle:
-                evidence = replace(evidence, account_handle=lookup.account_handle)
-                filled.append("account_handle")
-            if lookup.text and not evidence.content:
-                evidence = replace(evidence, content=lookup.text)
-                filled.append("content")
-            record = LookupRecord(
-                at=datetime.now(UTC),
-                platform=lookup.platform,
-                method=lookup.method,
-                outcome=lookup.outcome,
-                http_status=lookup.http_status,
-                account_id=lookup.account_id,
-                account_handle=lookup.account_handle,
-                text=lookup.text,
-                created_at=lookup.created_at,
-                raw=raw,
-                note="; ".join(notes),
-            )
-            evidence = replace(evidence, lookups=(*evidence.lookups, record))
-        _put(casefile, evidence)
-        verdicts = ",".join(page.verdict for page in outcome.pages) or "none"
-        casefile.record("capture", f"{entry_id} {verdicts}")
-    except BaseException:
-        # Leave the case as it was and take back the files copied for it.
-        with contextlib.suppress(KeyError):
-            _put(casefile, before)
-        del casefile.case.journal[journal_length:]
-        for path in copied:
-            with contextlib.suppress(OSError):
-                (casefile.path.parent / path).unlink()
-        raise
-    return Applied(evidence, tuple(added), offered, tuple(filled), mismatch)
+def _apply(
+    session: CaseSession,
+    entry_id: str,
+    outcome: CaptureOutcome,
+    cancel: threading.Event | None,
+    on_owner: OnOwner,
+) -> Applied:
+    # What to stage, in order, with each file's role and time.
+    wanted: list[tuple[Path, str, datetime | None]] = []
+    for page in outcome.pages:
+        for item in page.files:
+            # Pictures and the archive show the page at capture time; capture.json is a record.
+            when = page.started_at if item.role != "manifest" else None
+            wanted.append((item.path, f"{page.label} {item.role}", when))
+    lookup = outcome.lookup
+    if lookup is not None and lookup.raw is not None:
+        wanted.append((lookup.raw, "lookup", None))
+    stage = session.stage_files(
+        [path for path, _, _ in wanted],
+        cancelled=(lambda: cancel.is_set()) if cancel is not None else None,
+    )
+    if stage.cancelled:
+        raise CaptureCancelled
+    if stage.refused:
+        session.discard(stage)
+        raise ApplyError(stage.refused[0].reason)
+    staged: list[StagedFile] = []
+    for copy, (_, _, when) in zip(stage.files, wanted, strict=True):
+        if when is None:
+            staged.append(replace(copy, taken_at=None, taken_at_source=""))
+        else:
+            staged.append(replace(copy, taken_at=when, taken_at_source="capture"))
+    digests = iter(item.sha256 for item in staged)
+    records = [_record(page, tuple(next(digests) for _ in page.files)) for page in outcome.pages]
+    record: LookupRecord | None = None
+    if lookup is not None:
+        record = LookupRecord(
+            at=datetime.now(UTC),
+            platform=lookup.platform,
+            method=lookup.method,
+            outcome=lookup.outcome,
+            http_status=lookup.http_status,
+            account_id=lookup.account_id,
+            account_handle=lookup.account_handle,
+            text=lookup.text,
+            created_at=lookup.created_at,
+            raw=next(digests, "") if lookup.raw is not None else "",
+            note=f"account URL {lookup.account_url}"
+            if lookup.account_url and lookup.platform == "mastodon"
+            else "",
+        )
+    if cancel is not None and cancel.is_set():
+        session.discard(stage)
+        raise CaptureCancelled
+    report: CaptureReport = on_owner(lambda: session.add_capture(entry_id, staged, records, record))
+    if report.refused or report.evidence is None:
+        raise ApplyError(report.refused[0].reason if report.refused else entry_id)
+    roles = [role for _, role, _ in wanted]
+    return Applied(
+        report.evidence,
+        tuple(zip(roles, report.attachments, strict=True)),
+        report.offered_account_id,
+        report.filled,
+        report.time_mismatch,
+        report,
+    )
 
 
-def apply_checks(casefile: CaseFile, checks: Mapping[str, OnlineCheck]) -> None:
+def apply_checks(
+    session: CaseSession, checks: Mapping[str, OnlineCheck], *, on_owner: OnOwner = direct
+) -> ChangeReport:
     """Append one "still online?" record per entry and save once (journal ``recheck``)."""
-    before = {entry_id: casefile.case.find(entry_id) for entry_id in checks}
-    journal_length = len(casefile.case.journal)
-    try:
-        for entry_id, check in checks.items():
-            entry = before[entry_id]
-            if entry is None:
-                continue
-            _put(casefile, replace(entry, checks=(*entry.checks, check)))
-        summary = " ".join(f"{entry_id}={check.result}" for entry_id, check in checks.items())
-        casefile.record("recheck", summary[:500])
-    except BaseException:
-        for entry in before.values():
-            if entry is not None:
-                _put(casefile, entry)
-        del casefile.case.journal[journal_length:]
-        raise
+    report: ChangeReport = on_owner(lambda: session.add_checks(dict(checks)))
+    return report

@@ -37,8 +37,8 @@ PLATFORMS = ("x", "bluesky", "mastodon")
 X_BASE = "https://cdn.syndication.twimg.com"
 BLUESKY_BASE = "https://public.api.bsky.app"
 
-TIME_TOLERANCE_S = 2
-"""Stated and ID-decoded creation times further apart than this are shown as a mismatch."""
+# The cross-check of the stated creation time with the post ID's is the case session's
+# (tui.core.session.LOOKUP_TIME_TOLERANCE_S), where the look-up is put into the entry.
 
 
 @dataclass(frozen=True)

@@ -39,22 +39,29 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from tui.core import attachments as files
 from tui.core.case import (
+    CHECK_RESULTS,
     LANGUAGES,
     STEP_STATUSES,
+    TIME_SOURCES,
     Attachment,
+    CaptureRecord,
     Case,
     Draft,
     Evidence,
     JournalEntry,
+    LookupRecord,
+    OnlineCheck,
     StepProgress,
     StepStatus,
     evidence_id,
@@ -63,7 +70,7 @@ from tui.core.case import (
     now,
 )
 from tui.core.i18n import t
-from tui.core.platforms import UrlError, check_account_id
+from tui.core.platforms import UrlError, check_account_id, decode_id_time
 from tui.core.rules import PostIndex, entry_from_url
 from tui.core.store import CaseError as CaseError
 from tui.core.store import CaseFile, ReadOnlyError, entry_problems
@@ -191,6 +198,30 @@ class StageReport:
     files: tuple[StagedFile, ...] = ()
     refused: tuple[Skipped, ...] = ()
     cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class CaptureReport(ChangeReport):
+    """What :meth:`CaseSession.add_capture` did, with what a capture needs to say."""
+
+    evidence: Evidence | None = None
+    """The entry as it is now (None when the capture was refused)."""
+    attachments: tuple[Attachment, ...] = ()
+    """The attachment holding each staged file, in the order given (a file whose bytes
+    the case already held is that earlier attachment)."""
+    offered_account_id: str = ""
+    """A looked-up account ID that differs from the entry's: offered, never written."""
+    filled: tuple[str, ...] = ()
+    """Empty fields filled from the look-up (``account_id``, ``account_handle``, ``content``)."""
+    time_mismatch: str = ""
+    """Set when the platform's stated creation time disagrees with the post ID's."""
+
+
+_R = TypeVar("_R", CaptureRecord, LookupRecord)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+LOOKUP_TIME_TOLERANCE_S = 2
+"""How far (seconds) a platform's stated creation time may be from the post ID's."""
 
 
 @dataclass
@@ -503,6 +534,184 @@ class CaseSession:
             return ChangeReport("evidence-edited", refused=(Skipped(entry_id, reason),))
         kept = tuple(a for a in found.attachments if a.path != path)
         return self.edit_entry(replace(found, attachments=kept))
+
+    # -- capture results (issue 11: tui.capture builds the records, this keeps them) --
+
+    def add_capture(
+        self,
+        entry_id: str,
+        staged: Sequence[StagedFile],
+        captures: Sequence[CaptureRecord],
+        lookup: LookupRecord | None = None,
+    ) -> CaptureReport:
+        """Attach a capture's staged files to an entry and record what was seen, as one change.
+
+        ``staged`` comes from :meth:`stage_files`, each with its time already set (a
+        picture's ``taken_at`` is the capture time, source ``capture``); ``captures``
+        and ``lookup`` name their files by SHA-256, which must be among ``staged`` or
+        the entry's files.  The publication time is never touched.  The look-up fills
+        an empty ``account_id`` (when valid), ``account_handle`` and ``content``, never
+        overwrites: a differing account ID is returned as ``offered_account_id`` and
+        noted in the look-up record.  A stated creation time that disagrees with the
+        post ID's is returned and noted too.  Journal line ``capture``; undoable.
+
+        Refused with a sentence (staged files deleted, nothing changed) for an unknown
+        entry or a record naming a file it was not given.
+        """
+        action = "capture"
+        self._writable(staged)
+        captures = [self._encodable(record) for record in captures]
+        lookup = self._encodable(lookup) if lookup is not None else None
+        index = self._position(entry_id)
+        if index is None:
+            self._discard(staged)
+            reason = t("session.no_entry", self.lang, id=entry_id)
+            return CaptureReport(action, refused=(Skipped(entry_id, reason),))
+        old = self.case.evidence[index]
+        given = {item.sha256 for item in staged} | {a.sha256 for a in old.attachments}
+        named = [digest for record in captures for digest in record.files]
+        if lookup is not None and lookup.raw:
+            named.append(lookup.raw)
+        bad = [item for item in staged if item.taken_at_source not in TIME_SOURCES]
+        if any(digest not in given for digest in named) or bad:
+            self._discard(staged)
+            reason = t("capture.unknown_file", self.lang, id=entry_id)
+            return CaptureReport(action, refused=(Skipped(entry_id, reason),))
+        entry = replace(
+            old,
+            captures=(
+                *old.captures,
+                *(replace(c, at=_utc(c.at) or c.at, finished_at=_utc(c.finished_at) or c.at)
+                  for c in captures),
+            ),
+        )  # fmt: skip
+        filled: list[str] = []
+        offered = mismatch = ""
+        if lookup is not None:
+            notes = [lookup.note] if lookup.note else []
+            mismatch = self._lookup_time_mismatch(old, lookup)
+            if mismatch:
+                notes.append(mismatch)
+            found = lookup.account_id
+            if found and not old.account_id:
+                if check_account_id(old.platform, found, "en") is None:
+                    entry = replace(entry, account_id=found)
+                    filled.append("account_id")
+            elif found and old.account_id != found:
+                offered = found
+                notes.append(f"differs from the entry's account ID {old.account_id}")
+            if lookup.account_handle and not old.account_handle:
+                entry = replace(entry, account_handle=lookup.account_handle)
+                filled.append("account_handle")
+            if lookup.text and not old.content:
+                entry = replace(entry, content=lookup.text)
+                filled.append("content")
+            record = replace(
+                lookup,
+                at=_utc(lookup.at) or lookup.at,
+                created_at=_utc(lookup.created_at),
+                note="; ".join(notes),
+            )
+            entry = replace(entry, lookups=(*entry.lookups, record))
+        try:
+            others = (e for e in self.case.evidence if e.id != entry_id)
+            entry, notes_shown = self._attach(
+                replace(entry, attachments=()), list(old.attachments), staged,
+                self._files_of(others),
+            )  # fmt: skip
+        except BaseException:
+            self._discard(staged)
+            self._drop_placed(self.case)
+            raise
+        problem = self._entry_problem(entry, files=True)
+        if problem is not None:
+            self._discard(staged)
+            self._drop_placed(self.case)
+            return CaptureReport(action, refused=(Skipped(entry_id, problem),))
+        by_hash = {a.sha256: a for a in entry.attachments}
+        evidence = list(self.case.evidence)
+        evidence[index] = entry
+        undo = _Undo(action, {entry_id: (index, old)}, {entry_id: (index, entry)})
+        report = CaptureReport(
+            action,
+            changed=(entry_id,),
+            notes=tuple(notes_shown),
+            evidence=entry,
+            attachments=tuple(by_hash[item.sha256] for item in staged),
+            offered_account_id=offered,
+            filled=tuple(filled),
+            time_mismatch=mismatch,
+        )
+        verdicts = ",".join(c.verdict or "none" for c in captures) or "none"
+        self._change(
+            report, evidence=evidence, undo=undo, detail=f"{entry_id} {verdicts}", staged=staged
+        )
+        return report
+
+    def add_checks(self, checks: Mapping[str, OnlineCheck]) -> ChangeReport:
+        """Append one "still online?" record to each entry named, as one change.
+
+        Journal line ``recheck`` (``E0001=online E0002=removed``); undoable.  An unknown
+        entry or a result outside :data:`~tui.core.case.CHECK_RESULTS` is refused with
+        a sentence; the others are kept.
+        """
+        action = "recheck"
+        self._writable()
+        evidence = list(self.case.evidence)
+        positions = {e.id: i for i, e in enumerate(evidence)}
+        before: dict[str, tuple[int, Evidence] | None] = {}
+        after: dict[str, tuple[int, Evidence] | None] = {}
+        refused: list[Skipped] = []
+        for entry_id, check in checks.items():
+            index = positions.get(entry_id)
+            if index is None:
+                refused.append(Skipped(entry_id, t("session.no_entry", self.lang, id=entry_id)))
+                continue
+            if check.result not in CHECK_RESULTS or check.at.utcoffset() is None:
+                reason = t("capture.bad_check", self.lang, id=entry_id)
+                refused.append(Skipped(entry_id, reason))
+                continue
+            old = evidence[index]
+            before.setdefault(entry_id, (index, old))
+            entry = replace(old, checks=(*old.checks, replace(check, at=check.at.astimezone(UTC))))
+            evidence[index] = entry
+            after[entry_id] = (index, entry)
+        report = ChangeReport(action, changed=tuple(after), refused=tuple(refused))
+        if not after:
+            return report
+        summary = " ".join(f"{i}={checks[i].result}" for i in after)
+        self._change(
+            report, evidence=evidence, undo=_Undo(action, before, after), detail=summary[:500]
+        )
+        return report
+
+    @staticmethod
+    def _encodable(record: _R) -> _R:
+        """``record`` with every text writable as UTF-8 (a platform's JSON may carry a
+        lone surrogate, ``"\\ud800"``: shown as U+FFFD instead of refusing the capture)."""
+        changes: dict[str, str] = {}
+        for item in dataclasses.fields(record):
+            value = getattr(record, item.name)
+            if isinstance(value, str):
+                clean = _SURROGATE.sub("\ufffd", value)
+                if clean != value:
+                    changes[item.name] = clean
+        return replace(record, **changes) if changes else record  # type: ignore[arg-type]
+
+    def _lookup_time_mismatch(self, entry: Evidence, lookup: LookupRecord) -> str:
+        """A sentence when the stated creation time and the post ID's time disagree."""
+        if lookup.created_at is None or not entry.post_id:
+            return ""
+        decoded, _warning = decode_id_time(entry.platform, entry.post_id, lang="en")
+        if decoded is None:
+            return ""
+        gap = abs((lookup.created_at - decoded).total_seconds())
+        if gap <= LOOKUP_TIME_TOLERANCE_S:
+            return ""
+        return (
+            f"time mismatch: the platform states {lookup.created_at.isoformat()}, "
+            f"the post ID decodes to {decoded.isoformat()} ({gap:.0f} s apart)"
+        )
 
     def delete_entries(self, ids: Iterable[str]) -> ChangeReport:
         """Remove entries (their files stay while undo can bring them back)."""

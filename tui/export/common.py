@@ -387,6 +387,15 @@ class Dossier:
             for when, source in capture_times(entry)
         ]
 
+    def online_line(self, entry: Evidence) -> str:
+        """The entry's "still online?" timeline (``seen online on …; removed on …``, each
+        labelled as what it indicates, never proof), or ``""`` when it was never captured
+        nor checked.  Times in the case's zone with its offset, like every other time."""
+        from tui.core.timeline import online_timeline
+
+        text = online_timeline(entry, self.case.timezone, self.lang, when=self.time)
+        return french_typography(text) if self.lang == "fr" else text
+
     def author(self) -> str:
         """Who the documents are by: the helper, else the person concerned (may be empty)."""
         return safe(self.case.helper or self.case.concerns)[:250]

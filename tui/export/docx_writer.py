@@ -690,6 +690,8 @@ def _write_details(
             )
         if entry.observed_at is not None:
             line(tr("export.details.observed"), dossier.time(entry.observed_at))
+        if online := dossier.online_line(entry):
+            line(tr("capture.timeline.label"), online)
         line(tr("export.details.platform"), safe(platform_name(entry.platform)))
         copied = entry.url_original or entry.url
         p = line(tr("export.details.url_original"), "")

@@ -300,6 +300,8 @@ def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
             out.append(_kv(tr("export.details.captured"), value))
         if entry.observed_at is not None:
             out.append(_kv(tr("export.details.observed"), dossier.time(entry.observed_at)))
+        if online := dossier.online_line(entry):
+            out.append(_kv(tr("capture.timeline.label"), online))
         out.append(_kv(tr("export.details.platform"), safe(platform_name(entry.platform))))
         copied = entry.url_original or entry.url
         out.append(_kv(tr("export.details.url_original"), _a(safe(copied), copied), raw=True))

@@ -11,7 +11,10 @@ What a helper does here, while the victim dictates:
   content: content is hidden by default ("safe view") so the victim does not have to
   reread the insults;
 * ``b`` adds many URLs at once (one entry per line, duplicates reported and skipped),
-  ``f`` adds one entry per screenshot of a folder, ``c`` shows the accounts view.
+  ``f`` adds one entry per screenshot of a folder, ``c`` shows the accounts view;
+* ``p`` captures the highlighted entry's page and looks its account up, ``P`` checks
+  whether it is still online (the only keys that go online, after asking once:
+  :mod:`tui.screens.evidence_capture`).
 
 Every change is a call to the case session (:mod:`tui.core.session`): it validates,
 journals, keeps what undo needs and tells the app, which saves atomically off the
@@ -24,11 +27,12 @@ renders the visible rows, so 50,000 entries scroll as smoothly as 50.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
@@ -39,6 +43,7 @@ from tui.core.platforms import PLATFORMS
 from tui.core.session import ChangeReport, StageReport
 from tui.core.text import one_line, visible
 from tui.core.timeparse import format_datetime
+from tui.screens.evidence_capture import CAPTURE, RECHECK, CaptureRun, online_question
 from tui.screens.evidence_dialogs import (
     BulkAddDialog,
     ConfirmDialog,
@@ -72,6 +77,8 @@ class EvidenceScreen(Screen[None]):
 
     RECOMPOSE_ON_LANGUAGE = False
     """This screen keeps state (filter, cursor, undo); it relabels itself instead."""
+    HELP_TOPICS: ClassVar[tuple[str, ...]] = ("capture.help.x_id_by_hand",)
+    """How-tos help (f1) shows after this screen's keys (with their source and date)."""
     CSS_PATH = "../styles/evidence.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,6 +94,10 @@ class EvidenceScreen(Screen[None]):
         Binding("b", "bulk_add", "evidence.key.bulk", id="evidence-bulk"),
         Binding("f", "import_folder", "evidence.key.folder", id="evidence-folder", show=False),
         Binding("c", "accounts", "evidence.key.accounts", id="evidence-accounts"),
+        Binding("p", "capture", "capture.tui.key.capture", id="evidence-capture"),
+        Binding("P", "recheck", "capture.tui.key.recheck", id="evidence-recheck", show=False),
+        # While a capture runs, escape stops it (otherwise it clears the filter).
+        Binding("escape", "stop_capture", "capture.tui.key.stop", id="evidence-capture-stop"),
         Binding("escape", "clear_filter", "evidence.key.clear-filter", show=False),
     ]
 
@@ -96,6 +107,10 @@ class EvidenceScreen(Screen[None]):
         self._shown_token: tuple[object, ...] | None = None
         self._warmed = 0
         self.rows = EvidenceRows("en", PLATFORMS)
+        self.capture_run: CaptureRun | None = None
+        """The capture or re-check under way (``p``, ``P``), if any."""
+        self._online_ok: int | None = None
+        """``id`` of the session for which going online was confirmed."""
 
     # -- access to the app -----------------------------------------------------------
 
@@ -241,6 +256,8 @@ class EvidenceScreen(Screen[None]):
             text += " · " + self.tr("evidence.title-filter", filter=one_line(rows.filter, 40))
         if not self.table.reveal_all:
             text += " · " + self.tr("evidence.safe-view")
+        if self.capture_run is not None:
+            text = self.capture_run.progress_text() + " · " + text
         self.query_one("#evidence-title", Static).update(Content(text))
 
     def update_detail(self) -> None:
@@ -301,6 +318,10 @@ class EvidenceScreen(Screen[None]):
             return True
         if action in ("edit", "delete", "reveal"):
             return self.table.current() is not None
+        if action in ("capture", "recheck"):
+            return self.table.current() is not None and self.capture_run is None
+        if action == "stop_capture":
+            return self.capture_run is not None
         if action == "undo":
             return self.abri.open_session.can_undo or None
         if action == "redo":
@@ -378,6 +399,8 @@ class EvidenceScreen(Screen[None]):
         def done(result: FormResult | None) -> None:
             if result is not None:
                 self.applied(result.report)
+                if result.capture:
+                    self.capture([result.entry_id])
 
         form = EvidenceForm(
             entry,
@@ -470,6 +493,74 @@ class EvidenceScreen(Screen[None]):
         self.app.push_screen(
             AccountsScreen(self.case.evidence, lang=self.lang, timezone=self.case.timezone), chosen
         )
+
+    # -- capture and "still online?" (issue 11; see tui.screens.evidence_capture) -------
+
+    def action_capture(self) -> None:
+        """Capture the highlighted entry's page (asks once per session before going online)."""
+        entry = self.table.current()
+        if entry is not None:
+            self.capture([entry.id])
+
+    def action_recheck(self) -> None:
+        """Check whether the highlighted entry's post is still online."""
+        entry = self.table.current()
+        if entry is not None:
+            self.capture([entry.id], kind=RECHECK)
+
+    def on_unmount(self) -> None:
+        """Leaving (quit, quick exit, another case): stop a capture under way at once."""
+        if self.capture_run is not None:
+            self.capture_run.cancel.set()
+
+    def action_stop_capture(self) -> None:
+        """Escape while a capture runs: stop it (what was captured stays)."""
+        if self.capture_run is not None:
+            self.capture_run.stop()
+
+    def capture(self, entry_ids: list[str], *, kind: str = CAPTURE) -> None:
+        """Capture (or re-check) these entries in a worker, after one confirmation."""
+        if self._read_only():
+            return
+        if self.capture_run is not None:
+            self.notify(self.tr("capture.tui.busy"), markup=False, timeout=4)
+            return
+        case = self.case
+        chosen = [e for e in case.evidence if e.id in set(entry_ids)]
+        with_url = [e for e in chosen if e.url]
+        if not with_url:
+            self.notify(self.tr("capture.tui.no_url"), markup=False, severity="warning")
+            return
+        session = self.abri.open_session
+
+        def go(yes: bool | None = True) -> None:
+            if not yes or self.capture_run is not None:
+                return
+            self._online_ok = id(session)
+            self.capture_run = CaptureRun(self, kind, [e.id for e in with_url])
+            self.capture_run.start()
+            self.refresh_bindings()
+
+        if self._online_ok == id(session):
+            go()
+            return
+        question, detail = online_question(self, kind, [e.url for e in with_url])
+        self.app.push_screen(ConfirmDialog(question, detail, lang=self.lang), go)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Key-less palette actions: capture every entry never captured yet."""
+        yield SystemCommand(
+            self.tr("capture.tui.cmd.missing"),
+            self.tr("capture.tui.cmd.missing-help"),
+            self._capture_missing,
+        )
+
+    def _capture_missing(self) -> None:
+        missing = [e.id for e in self.case.evidence if e.url and not e.captures]
+        if not missing:
+            self.notify(self.tr("capture.tui.none_missing"), markup=False, timeout=4)
+            return
+        self.capture(missing)
 
     # -- bulk add ------------------------------------------------------------------------
 

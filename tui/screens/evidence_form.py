@@ -69,6 +69,9 @@ class FormResult:
     """What saving the form did: the session's report (the entry is in the case)."""
 
     report: ChangeReport
+    capture: bool = False
+    """Saved with "save and capture": the evidence table captures the entry next."""
+    entry_id: str = ""
 
 
 def check_file(path: Path, lang: str) -> str | None:
@@ -93,11 +96,16 @@ class EvidenceForm(ModalScreen[FormResult | None]):
 
     AUTO_FOCUS = "#url"
     """The form opens with the cursor in the URL field (keys typed ahead go there)."""
+    HELP_TOPICS: ClassVar[tuple[str, ...]] = ("capture.help.x_id_by_hand",)
+    """How-tos help (f1) shows after this screen's keys (with their source and date)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "evidence.key.save", priority=True, id="evidence-form-save"),
         Binding("escape", "cancel", "evidence.key.cancel", id="evidence-form-cancel"),
         Binding("ctrl+o", "browse", "evidence.key.browse", id="evidence-form-browse"),
+        Binding(
+            "ctrl+g", "save_capture", "capture.tui.key.save-capture", id="evidence-form-capture"
+        ),
     ]
 
     def __init__(
@@ -124,6 +132,8 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         self.tz = timezone
         self.lang = lang
         self.session = session
+        self._then_capture = False
+        """Saving was asked with ``ctrl+g``: capture the entry once it is saved."""
         self._copying: threading.Event | None = None
         """Set while screenshots are being copied in (``escape`` stops the copy)."""
         self.pending: list[Path] = []
@@ -752,6 +762,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
     def _commit(self, entry: Evidence, stage: StageReport) -> None:
         """Back on the UI thread: give the entry and its copied files to the session."""
         self._copying = None
+        then_capture, self._then_capture = self._then_capture, False
         session = self.session
         assert session is not None
         if stage.cancelled:
@@ -774,7 +785,17 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             self._fail("url-note", problems[0].reason, "url")
             return
         self.pending = []
-        self.dismiss(FormResult(report))
+        entry_id = (report.added or report.changed or (entry.id,))[-1]
+        self.dismiss(FormResult(report, then_capture, entry_id))
+
+    def action_save_capture(self) -> None:
+        """Save, then capture the entry's page (the table asks before going online)."""
+        self._then_capture = True
+        try:
+            self.action_save()
+        finally:
+            if self._copying is None:
+                self._then_capture = False  # refused at once: a later ctrl+s only saves
 
     def action_cancel(self) -> None:
         """Close without saving; asks first when something was typed.

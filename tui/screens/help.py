@@ -8,7 +8,10 @@ each is for, "verified on" and the source.
 
 The contacts come from ``tui.core.content.load_contacts(lang)`` (data files, one
 per language), for the country of the system locale (``fr_BE`` -> Belgium); ``p``
-shows the next country's.  If they cannot be read the help still opens and says why.  ``l``
+shows the next country's.  If they cannot be read the help still opens and says why.
+A screen may name how-tos to add after its keys (``HELP_TOPICS``, message keys): the
+evidence screens explain how to find an X account's numeric ID by hand, with the
+source and the date it was checked, like the contacts.  ``l``
 switches the language of the whole app from here; ``escape``, ``f1`` or ``?`` closes.
 """
 
@@ -162,6 +165,7 @@ class HelpScreen(ModalScreen[None]):
             else:
                 yield Static(Content(tr("app.help.none")), classes="help-text")
             yield Static(Content(tr("app.help.language")), classes="help-text")
+            yield from self._topics()
             # What the one-character marks after a time, and the Shots words, mean.
             yield Static(Content(tr("app.help.marks")), classes="help-heading")
             for mark, message in MARK_LEGEND:
@@ -193,6 +197,26 @@ class HelpScreen(ModalScreen[None]):
             seen.add((key, label))
             lines.append((key, label))
         return lines
+
+    def _topics(self) -> ComposeResult:
+        """The origin screen's how-tos (``HELP_TOPICS``): heading, text, source and date.
+
+        Like the contacts, each can go stale, so it says where it comes from and when
+        that was checked (message keys ``<topic>``, ``.title``, ``.source``,
+        ``.verified_on``)."""
+        app = shell(self.app)
+        tr = app.tr
+        for topic in getattr(self.origin, "HELP_TOPICS", ()):
+            yield Static(Content(tr(f"{topic}.title")), classes="help-heading")
+            yield Static(Content(tr(topic)), classes="help-text")
+            day = tr(f"{topic}.verified_on")
+            verified = (
+                tr("app.help.verified", date=format_day(one_line(day, 20), app.lang))
+                if day
+                else tr("app.help.not-verified")
+            )
+            source = tr("app.help.source", source=one_line(tr(f"{topic}.source"), 300))
+            yield Static(Content(f"{verified} · {source}"), classes="help-contact-source")
 
     def _contacts(self) -> ComposeResult:
         app = shell(self.app)
