@@ -433,10 +433,12 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             return
         with contextlib.suppress(NoMatches):
             self._latest = self.current_draft() if self.is_dirty() else None
-        if self._draft_timer is None:
-            self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft_now)
-        else:
-            self._draft_timer.reset()
+        # A new timer each time: a one-shot timer that already fired cannot be reset
+        # (Textual's reset() only restarts a running one), and the draft must follow
+        # every pause, not only the first.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft_now)
 
     def on_unmount(self) -> None:
         """Closed without save or cancel (another area, the palette): keep the draft."""

@@ -1,0 +1,47 @@
+"""A draft follows the typing: every pause in the form writes what is in it now.
+
+A trial found the draft written once per form opening: typing after the first pause
+was never kept, so a crash (or kill -9) lost it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.evidence.conftest import SIZE, X_URL
+from tui.app import AbriApp
+from tui.screens.evidence_form import DRAFT_DELAY
+
+
+def _draft_fields(path: Path) -> dict[str, object]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    draft = data.get("drafts", {}).get("new", {})
+    return dict(draft.get("fields", {}))
+
+
+async def _wait_for(path: Path, field: str, value: str, app: AbriApp) -> bool:
+    """Wait (in real time) until the case file's draft holds ``value`` in ``field``."""
+    for _ in range(40):
+        await asyncio.sleep(0.1)
+        if _draft_fields(path).get(field) == value:
+            return True
+    return False
+
+
+async def test_every_pause_in_typing_updates_the_draft(make_case: Callable[..., Path]) -> None:
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        await pilot.press(*X_URL)
+        assert await _wait_for(path, "url", X_URL, app)
+        await asyncio.sleep(DRAFT_DELAY * 2)  # the first draft's timer is long over
+        await pilot.press("tab", "tab", "tab", "tab", "tab", *"pseudo")
+        assert await _wait_for(path, "handle", "pseudo", app), _draft_fields(path)
+        await pilot.press("tab", *"encore")
+        assert await _wait_for(path, "content", "encore", app), _draft_fields(path)
+        await pilot.press("ctrl+q")
