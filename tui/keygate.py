@@ -52,6 +52,7 @@ class KeyGate:
         """The waiting event posted back to the app, which goes before any other."""
         self.busy_since: float | None = None
         self._screen: object = None
+        self._focused: MessagePump | None = None
 
     def admit(self, event: events.Event) -> bool:
         """True when ``event`` may be handled now; False when it was queued."""
@@ -65,6 +66,7 @@ class KeyGate:
                 return False
         self.busy_since = time.monotonic()
         self._screen = self.app.screen_stack[-1] if self.app.screen_stack else None
+        self._focused = self.app.focused
         return True
 
     def handled(self, event: events.Event) -> None:
@@ -98,13 +100,40 @@ class KeyGate:
         if bubbled and parent is not None and node is not self.app:
             self._follow(event, parent)
         else:
-            self._done()
+            self._done(node)
 
-    def _done(self) -> None:
+    def _done(self, node: MessagePump | None = None) -> None:
         screen = self.app.screen_stack[-1] if self.app.screen_stack else None
         if screen is not self._screen and screen is not None:
             # A screen was opened or closed: let it mount and take its focus first.
             self._settle(SETTLE_FRAMES)
+        else:
+            # What the key set off comes next: a widget that took it posts a message to
+            # itself (an option list's enter posts OptionSelected), which bubbles to the
+            # screen, whose handler may move the focus (Widget.focus is queued on the
+            # app).  The next key waits for those three queues, in that order: on the
+            # first-run screen, "enter Sam" in one burst lost the S to the place list.
+            # Twice over: a binding of the focused widget runs its action once the key
+            # is back at the app, and the action's message takes the same three queues.
+            focused = self._focused
+            hops = (node, screen, self.app, focused, screen, self.app)
+            self._after([pump for pump in hops if pump is not None])
+
+    def _after(self, hops: list[MessagePump]) -> None:
+        if not hops:
+            self._done_after_hops()
+            return
+        try:
+            posted = hops[0].call_later(self._after, hops[1:])
+        except Exception:
+            posted = False
+        if not posted:
+            self._after(hops[1:])
+
+    def _done_after_hops(self) -> None:
+        screen = self.app.screen_stack[-1] if self.app.screen_stack else None
+        if screen is not self._screen and screen is not None:
+            self._settle(SETTLE_FRAMES)  # what the key set off opened or closed a screen
         else:
             self._release()
 

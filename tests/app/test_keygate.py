@@ -111,3 +111,21 @@ async def test_two_entries_typed_in_one_burst_are_two_entries(
         ("CxAbC", "ig_one", "burst two"),
         ("CXabc", "ig_two", "burst three"),
     ]
+
+
+async def test_a_title_typed_in_the_same_burst_as_the_place_is_kept_whole(
+    isolated_user_dirs: Path,
+) -> None:
+    """First run: enter picks the place and moves the focus to the title; "Sam" follows."""
+    from tests.app.test_app import read_case
+
+    app = AbriApp(None, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "enter", *"Sam", "enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.current_mode == "calm":
+                break
+        await pilot.press("ctrl+q")
+    assert read_case(isolated_user_dirs / "data" / "sam.toml")["title"] == "Sam"
