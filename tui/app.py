@@ -468,7 +468,8 @@ class AbriApp(App[int]):
                     return reason
                 self._copied_version = snapshot[1]
                 self.conflict_copy = str(copy)
-                return reason + " " + self.tr("app.conflict-copy", path=str(copy))
+                name = self.open_session.path.name
+                return self.tr("app.conflict-kept", name=name, path=self._beside_case(copy))
             return reason
         return ""
 
@@ -573,7 +574,7 @@ class AbriApp(App[int]):
             from tui.screens.dialogs import ConfirmDialog
 
             self._set_save_state("error")
-            question = self.tr("app.quit-unsaved", error=one_line(self.save_error, 300))
+            question = self._quit_question()
 
             def answered(quit_anyway: bool | None) -> None:
                 if quit_anyway:
@@ -584,6 +585,22 @@ class AbriApp(App[int]):
             return
         self._close_case()
         self.exit(0)
+
+    def _beside_case(self, path: Path) -> str:
+        """``path`` as seen from the case's folder when it is in it (short enough to be
+        read whole at 80 columns: ``case-files/.backups/copy-….toml``), else in full."""
+        if self.session is not None:
+            with contextlib.suppress(ValueError):
+                return str(path.relative_to(self.session.path.parent))
+        return str(path)
+
+    def _quit_question(self) -> str:
+        """What quitting with an unsaved change would lose, said truthfully."""
+        pending = self._pending
+        if self.conflict_copy and pending is not None and pending[1] <= self._copied_version:
+            # Nothing is lost: the whole version is in the dated copy.
+            return self.tr("app.quit-conflict", path=self._beside_case(Path(self.conflict_copy)))
+        return self.tr("app.quit-unsaved", error=one_line(self.save_error, 300))
 
     # --- quick exit -----------------------------------------------------------------
 
@@ -628,7 +645,7 @@ class AbriApp(App[int]):
         self.flush_saves()
         if self.session is not None and self._pending is not None:
             self._set_save_state("error")
-            question = self.tr("app.quit-unsaved", error=one_line(self.save_error, 300))
+            question = self._quit_question()
 
             def answered(quit_anyway: bool | None) -> None:
                 if quit_anyway:

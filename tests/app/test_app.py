@@ -268,6 +268,40 @@ async def test_a_failed_save_is_shown_and_nothing_is_lost(make_case: Callable[..
     assert read_case(Path(app.conflict_copy))["concerns"] == "typed here"
 
 
+async def test_a_conflict_says_where_the_copy_is_whole_at_80x24_and_quitting_says_so(
+    make_case: Callable[..., Path],
+) -> None:
+    """The trial: the status line was cut before the copy's path, and quitting said the
+    changes would be lost although they were kept in the copy."""
+    from textual.geometry import Size
+
+    path = make_case(language="fr", name="un-nom-de-dossier-assez-long-pour-la-cle.toml")
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        other = CaseFile.open(path)
+        other.case = replace(other.case, concerns="changed elsewhere")
+        other.save()
+        other.close()
+        app.open_session.set_details(concerns="typed here")
+        await wait_for(pilot, lambda: bool(app.conflict_copy))
+        await pilot.pause()
+        line = app.screen.query_one(StatusLine)
+        kept = Path(app.conflict_copy).relative_to(path.parent)
+        assert str(kept) in str(line.render())
+        needed = line.get_content_height(Size(80, 24), Size(80, 24), line.content_region.width)
+        assert needed <= line.content_region.height, "the status line is cut"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        question = screen_text(app).replace("\n", " ")
+        assert "gardées entières" in question and "perdre" not in question
+        await pilot.press("y")
+        await pilot.pause()
+    assert read_case(path)["concerns"] == "changed elsewhere"
+    assert read_case(Path(app.conflict_copy))["concerns"] == "typed here"
+
+
 async def test_a_case_saved_from_a_backup_is_read_only_and_says_so(
     make_case: Callable[..., Path],
 ) -> None:
@@ -306,6 +340,9 @@ async def test_a_case_open_in_another_abri_is_announced(make_case: Callable[...,
         await pilot.pause()
         assert app.current_mode == "calm"
         assert any("laptop-[b]of[/b]-helper" in notice for notice in app.notices)
+        # The time the other Abri opened it, for people, in the case's zone (Paris).
+        assert any("2026-11-23 11:00" in notice for notice in app.notices), app.notices
+        assert not any("10:00:00Z" in notice for notice in app.notices)
         assert app.is_running
 
 

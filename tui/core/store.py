@@ -2056,6 +2056,17 @@ class CaseFile:
 
     # -- the marker --------------------------------------------------------
 
+    def _marker_time(self, at: object) -> str:
+        """When the other Abri opened the case, for people (the case's zone), else as written."""
+        from tui.core.i18n import current_language
+        from tui.core.timeparse import format_datetime
+
+        try:
+            moment = datetime.fromisoformat(str(at))
+        except ValueError:
+            return one_line(str(at), 40)
+        return format_datetime(moment, self.case.timezone, current_language())
+
     def _announce(self) -> None:
         """Warn about another Abri holding the case, then put our own marker.
 
@@ -2078,7 +2089,7 @@ class CaseFile:
             # The marker is a file anyone with the stick can write: keep it short, visible.
             host = one_line(str(raw.get("host", "?")), 64)
             pid = raw.get("pid")
-            when = one_line(str(raw.get("at", "?")), 40)
+            when = self._marker_time(raw.get("at"))
             here = _this_host()
             same_boot = bool(_boot_id()) and raw.get("boot") == _boot_id()
             if (host == here or same_boot) and isinstance(pid, int):

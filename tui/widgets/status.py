@@ -59,7 +59,7 @@ class StatusLine(Static):
         color: $warning;
         text-style: bold;
         height: auto;
-        max-height: 4;
+        max-height: 6;
     }
     """
 
