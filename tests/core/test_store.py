@@ -606,7 +606,9 @@ def test_an_abri_on_another_host_is_announced_with_host_and_time(tmp_path: Path)
     marker = tmp_path / ".alice.toml.open"
     marker.write_text(json.dumps({"host": "helper-laptop", "pid": 1, "at": "2026-11-23T10:00"}))
     casefile = CaseFile.open(path)
-    assert any("helper-laptop" in n and "2026-11-23T10:00" in n for n in casefile.notices)
+    # The time is shown for people, in the case's zone (Paris: 10:00 UTC is 11:00).
+    assert any("helper-laptop" in n and "11:00" in n for n in casefile.notices)
+    assert not any("T10:00" in n for n in casefile.notices)
     casefile.close()
 
 
