@@ -119,3 +119,25 @@ async def test_the_evidence_table_filter_can_limit_the_export(make_case: CaseFac
         table = Document(str(written.path)).tables[0]
         ids = [row.cells[0].text.split()[1] for row in table.rows[1:]]
         assert ids == ["E0002", "E0004", "E0006"]
+
+
+async def test_the_progress_of_an_export_is_on_screen_at_80x24(make_case: CaseFactory) -> None:
+    """The trial: for 20 s only the footer changed; the bar was below the fold."""
+    casefile = make_case(40, lang="fr")
+    path = casefile.path
+    casefile.close()
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        body = screen.query_one("#export-body")
+        for widget_id in ("#export-progress", "#export-status"):
+            widget = screen.query_one(widget_id)
+            assert body.region.contains_region(widget.region), widget_id
+        await pilot.press("escape")
+        await _wait(pilot, lambda: screen.cancel_event is None)

@@ -209,6 +209,8 @@ class ExportScreen(Screen[None]):
         bar.update(total=max(len(snapshot.case.evidence), 1), progress=0)
         self.query_one("#export-results", Static).update("")
         self._status(self.tr("export.screen.running"))
+        # The bar and its line are below the choices: at 80x24 they must come into view.
+        self.call_after_refresh(self.query_one("#export-body").scroll_end, animate=False)
         self.refresh_bindings()
         self._run_export(snapshot, formats, folder, scope, self.cancel_event)
 
