@@ -200,3 +200,33 @@ def test_a_cancelled_or_failed_pdf_leaves_no_pages_or_pictures_behind(
     with pytest.raises(PartialExport):
         export_case(casefile, ["pdf"], failed, chromium=not_a_browser)
     assert list(failed.iterdir()) == []
+
+
+def test_the_chunks_of_the_dossier_hold_every_row_once_each_in_a_whole_document(
+    tmp_path: Path,
+) -> None:
+    """Cut as finely as possible, the PDF's documents still hold the dossier, in order."""
+    from datetime import UTC, datetime
+
+    from tests.export.realistic import build_case
+    from tui.export.common import make_dossier
+    from tui.export.html_writer import build_dossier
+
+    casefile = build_case(tmp_path)
+    dossier = make_dossier(casefile, None, "fr", datetime(2026, 1, 1, tzinfo=UTC))
+    built = build_dossier(dossier)
+    chunks = built.chunks(tmp_path / "pictures", pages=0.1)
+    assert len(chunks) > 20
+    for chunk in chunks:
+        assert chunk.startswith("<!DOCTYPE html>") and chunk.endswith("</body></html>")
+        assert chunk.count("<table") == chunk.count("</table>")
+        assert "data:image" not in chunk  # pictures are files beside the chunks
+        if "<tr><td>" in chunk and "Capture d" in chunk:
+            assert "<thead>" in chunk  # a table cut in two repeats its header
+    joined = "".join(chunks)
+    for number in range(1, 7):
+        assert joined.count(f'<span class="piece">P{number}</span>') == 1
+    whole = built.text()
+    assert whole.count("<img ") == joined.count("<img ") > 10
+    pictures = sorted(p.name for p in (tmp_path / "pictures").iterdir())
+    assert pictures and all(name.endswith(".jpg") for name in pictures)
