@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.i18n import t
 from tui.export.common import (
@@ -46,6 +47,9 @@ from tui.export.common import (
     temp_path,
 )
 from tui.export.pdf_writer import find_chromium, no_chromium_message
+
+if TYPE_CHECKING:
+    from tui.export.html_writer import HtmlDossier
 
 __all__ = [
     "FORMATS",
@@ -164,17 +168,17 @@ def export_case(
     record = journal if journal is not None else _journal_of(casefile)
     report = progress or (lambda done, total, what: None)
     written: list[Written] = []
-    html_cache: list[str] = []
+    html_cache: list[HtmlDossier] = []
 
     def check_cancel() -> None:
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
 
-    def html() -> str:
+    def html() -> HtmlDossier:
         if not html_cache:
-            from tui.export.html_writer import build_html
+            from tui.export.html_writer import build_dossier
 
-            html_cache.append(build_html(dossier, progress=report, cancel=cancel))
+            html_cache.append(build_dossier(dossier, progress=report, cancel=cancel))
         return html_cache[0]
 
     failures: list[str] = []
@@ -223,7 +227,7 @@ def _write_format(
     casefile: CaseSource,
     part: Path,
     written: list[Written],
-    html: Callable[[], str],
+    html: Callable[[], HtmlDossier],
     report: Progress,
     cancel: threading.Event | None,
     chromium: str | None,
@@ -234,7 +238,7 @@ def _write_format(
 
         write_docx(dossier, part, progress=report, cancel=cancel)
     elif fmt == "html":
-        part.write_text(html(), encoding="utf-8")
+        part.write_text(html().text(), encoding="utf-8")
     elif fmt == "pdf":
         from tui.export.pdf_writer import write_pdf
 

@@ -8,13 +8,25 @@ pictures are embedded as ``data:`` URIs so the
 file needs nothing else and the PDF renderer never touches the network.  A strict
 Content-Security-Policy forbids scripts and any outside resource, in case a
 browser opens the file with JavaScript on.
+
+The dossier is built as :class:`HtmlDossier`: a sequence of *runs* (a table's
+rows, the details' sections, the annex pages) that :meth:`HtmlDossier.text` joins
+into the one ``.html`` file and :meth:`HtmlDossier.chunks` cuts into several
+complete documents of a few hundred pages each, for the PDF: Chromium's cost per
+printed page grows with the document's page count (2,500 pages in one document
+spend most of their time painting), so the PDF writer prints the chunks one by
+one and joins them.  A table cut between two chunks is closed and opened again
+with its header; a cut starts a new page.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 import threading
+from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
 from tui.core.case import Evidence
 from tui.export.common import (
@@ -37,7 +49,7 @@ from tui.export.common import (
     safe,
     source_label,
 )
-from tui.export.images import Prepared, Slice, scale_for
+from tui.export.images import Prepared, Slice, for_print, scale_for
 
 TABLE_BOX_MM = (100.0, 140.0)
 """Largest picture in a table cell (a phone capture fills the height)."""
@@ -76,6 +88,8 @@ p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
 """
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_CSP_FILES = "default-src 'none'; img-src file:; style-src 'unsafe-inline'"
+"""The PDF's chunks name their pictures by ``file:`` URLs (see :meth:`HtmlDossier.chunks`)."""
 
 
 def _e(text: str) -> str:
@@ -97,6 +111,109 @@ def _kv(label: str, value: str, *, raw: bool = False, cls: str = "") -> str:
     return f'<p class="kv"><b>{escape(label)}</b><span{css}>{body}</span></p>'
 
 
+PAGES_PER_CHUNK = 200.0
+"""Estimated printed pages in one chunk of the PDF (see the module docstring)."""
+
+_PAGES_ROW_PICTURE = 1.0
+"""A table row with a capture: the capture fills most of a landscape page."""
+_PAGES_ROW_TEXT = 0.15
+"""A row of text only (table without picture, bordereau, accounts)."""
+_PAGES_DETAILS = 0.4
+"""One entry of the details (about 2.5 to a page)."""
+
+
+@dataclass
+class _Run:
+    """HTML that may be cut between its items: ``lead``, ``open``, the items, ``close``.
+
+    ``lead`` (a title) is written once, just before the first item, so it never
+    ends a chunk alone; ``open`` and ``close`` are written around the items of
+    every chunk the run spans (a table and its header, the annex's wrapper).
+    Each item carries an estimate of the pages it prints on.
+    """
+
+    lead: str = ""
+    open: str = ""
+    close: str = ""
+    items: list[tuple[str, float]] = field(default_factory=list)
+
+    def add(self, html: str, pages: float) -> None:
+        """Append one item (a row, a section) and its estimated printed pages."""
+        self.items.append((html, pages))
+
+
+@dataclass
+class HtmlDossier:
+    """The dossier as HTML: one document (:meth:`text`) or chunks of it (:meth:`chunks`)."""
+
+    head: str
+    """From the doctype to ``<body>`` (the style sheet, the CSP, the title)."""
+    runs: list[_Run]
+    pictures: list[Slice] = field(default_factory=list)
+    """The pictures the runs name (``src="abri-picture:N"``) until written in."""
+    tail: str = "</body></html>"
+
+    def text(self) -> str:
+        """The whole dossier as one self-contained HTML document (pictures as prepared)."""
+        out = [self.head]
+        for run in self.runs:
+            out.append(run.lead)
+            out.append(run.open)
+            out.extend(html for html, _ in run.items)
+            out.append(run.close)
+        out.append(self.tail)
+        uris = [_data_uri(piece) for piece in self.pictures]
+        return _PICTURE_SRC.sub(lambda found: uris[int(found[1])], "".join(out))
+
+    def chunks(self, folder: Path, pages: float | None = None) -> list[str]:
+        """Documents of about ``pages`` (:data:`PAGES_PER_CHUNK`) printed pages each, for the PDF.
+
+        Printed one after another they give the same content as :meth:`text`
+        (a cut starts a new page; a table cut in two repeats its header).  The
+        pictures are JPEG copies (:func:`tui.export.images.for_print`) written
+        into ``folder`` and named by ``file:`` URLs, so the documents must be
+        opened from files in that folder too.  Chromium puts a JPEG into the
+        PDF as it is, but decodes and compresses any other picture again, once
+        per document: a capture shown in the table and in the annex would cost
+        that twice; and a picture in a ``data:`` URI costs its parsing.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        uris = []
+        for number, piece in enumerate(for_print(self.pictures)):
+            path = folder / f"{number}.{'jpg' if piece.kind == 'jpeg' else piece.kind}"
+            path.write_bytes(piece.data)
+            uris.append(f'src="{path.resolve().as_uri()}"')
+        named = self._bodies(pages or PAGES_PER_CHUNK)
+        return [
+            _PICTURE_SRC.sub(lambda found: uris[int(found[1])], text).replace(_CSP, _CSP_FILES, 1)
+            for text in named
+        ]
+
+    def _bodies(self, pages: float) -> list[str]:
+        bodies: list[list[str]] = [[]]
+        weight = 0.0
+        for run in self.runs:
+            if not run.items:
+                bodies[-1].append(run.lead + run.open + run.close)
+                continue
+            opened = False
+            for index, (html, cost) in enumerate(run.items):
+                if weight > 0 and weight + cost > pages:
+                    if opened:
+                        bodies[-1].append(run.close)
+                    bodies.append([])
+                    weight, opened = 0.0, False
+                if index == 0:
+                    bodies[-1].append(run.lead)
+                if not opened:
+                    bodies[-1].append(run.open)
+                    opened = True
+                bodies[-1].append(html)
+                weight += cost
+            bodies[-1].append(run.close)
+        return [self.head + "".join(body) + self.tail for body in bodies if body]
+
+
 def build_html(
     dossier: Dossier,
     *,
@@ -104,25 +221,40 @@ def build_html(
     cancel: threading.Event | None = None,
 ) -> str:
     """The whole dossier as one HTML string (pictures inline)."""
+    return build_dossier(dossier, progress=progress, cancel=cancel).text()
+
+
+def build_dossier(
+    dossier: Dossier,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> HtmlDossier:
+    """The dossier as :class:`HtmlDossier` (one file for the .html, chunks for the PDF)."""
     tr = dossier.tr
     lang = dossier.lang
-    out: list[str] = [
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        f'<meta name="author" content="{escape(dossier.author(), quote=True)}">',
-        f"<title>{_e(dossier.case.title)}</title><style>{_CSS}</style></head><body>",
-        f'<h1>{escape(tr("export.title"))}</h1><dl class="head">',
-    ]
+    head = "".join(
+        [
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            f'<meta name="author" content="{escape(dossier.author(), quote=True)}">',
+            f"<title>{_e(dossier.case.title)}</title><style>{_CSS}</style></head><body>",
+        ]
+    )
+    lead = [f'<h1>{escape(tr("export.title"))}</h1><dl class="head">']
     for label, value in dossier.header_lines():
-        out.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
-    out.append(f'</dl><p class="note">{escape(tr("export.table.intro"))}</p><table><colgroup>')
+        lead.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
+    lead.append(f'</dl><p class="note">{escape(tr("export.table.intro"))}</p>')
+    opening = ["<table><colgroup>"]
     for width in ("15%", "40%", "26%", "19%"):
-        out.append(f'<col style="width:{width}">')
-    out.append("</colgroup><thead><tr>")
-    out.extend(f"<th>{escape(h)}</th>" for h in dossier.headings())
-    out.append("</tr></thead><tbody>")
+        opening.append(f'<col style="width:{width}">')
+    opening.append("</colgroup><thead><tr>")
+    opening.extend(f"<th>{escape(h)}</th>" for h in dossier.headings())
+    opening.append("</tr></thead><tbody>")
+    table = _Run("".join(lead), "".join(opening), "</tbody></table>")
 
     total = len(dossier.entries)
+    shelf = _Shelf()
     resolved: dict[str, list[ResolvedFile]] = {}
     prepared: dict[str, Prepared | None] = {}
     for done, entry in enumerate(dossier.entries):
@@ -130,7 +262,7 @@ def build_html(
             raise ExportCancelled(tr("export.cancelled"))
         files = [resolve(dossier.source, att) for att in entry.attachments]
         resolved[entry.id] = files
-        out.append("<tr><td>")
+        out: list[str] = ["<tr><td>"]
         out.append(
             f'<div><span class="piece">{dossier.piece(entry)}</span> {escape(entry.id)}</div>'
         )
@@ -146,9 +278,11 @@ def build_html(
         for line in dossier.capture_lines(entry):
             out.append(f'<div class="note">{escape(line)}</div>')
         out.append('</td><td class="shot">')
+        shown = False
         for file in files:
             picture = _prepare(dossier, file, prepared)
-            out.append(_table_picture(dossier, entry, file, picture, len(files)))
+            shown = shown or (picture is not None and picture.ok)
+            out.append(_table_picture(dossier, entry, file, picture, len(files), shelf))
         if not files:
             out.append(f'<div class="note">{escape(tr("export.file.none"))}</div>')
         copied = entry.url_original or entry.url
@@ -165,20 +299,25 @@ def build_html(
             out.append(f"<div>{_e(platform_name(entry.platform))}</div>")
         out.append(_account_extra(dossier, entry.platform, entry.account_id, entry.account_handle))
         out.append("</td></tr>")
+        table.add("".join(out), _PAGES_ROW_PICTURE if shown else _PAGES_ROW_TEXT)
         if progress is not None and (done % 25 == 0 or done + 1 == total):
             progress(done + 1, total, "html")
-    out.append("</tbody></table>")
-    out.append(_bordereau(dossier, resolved))
-    out.append(_accounts(dossier))
-    out.append(_details(dossier, resolved))
-    out.append(f"<h2>{escape(tr('export.statement.title'))}</h2>")
-    out.extend(f"<p>{escape(line)}</p>" for line in dossier.statement())
-    out.append('<div class="sign">')
-    out.extend(f"<p>{escape(line)}</p>" for line in dossier.signature_lines())
-    out.append("</div>")
-    out.append(_annex(dossier, resolved, prepared))
-    out.append("</body></html>")
-    return "".join(out)
+    closing = [f"<h2>{escape(tr('export.statement.title'))}</h2>"]
+    closing.extend(f"<p>{escape(line)}</p>" for line in dossier.statement())
+    closing.append('<div class="sign">')
+    closing.extend(f"<p>{escape(line)}</p>" for line in dossier.signature_lines())
+    closing.append("</div>")
+    statement = _Run()
+    statement.add("".join(closing), 0.5)
+    runs = [
+        table,
+        _bordereau(dossier, resolved),
+        _accounts(dossier),
+        _details(dossier, resolved),
+        statement,
+        _annex(dossier, resolved, prepared, shelf),
+    ]
+    return HtmlDossier(head, runs, shelf.pieces)
 
 
 def _prepare(
@@ -194,11 +333,35 @@ def _prepare(
     return prepared[sha]
 
 
-def _img(piece: Slice, width_mm: float, height_mm: float, alt: str) -> str:
-    encoded = base64.b64encode(piece.data).decode("ascii")
+class _Shelf:
+    """The pictures of one dossier; the HTML names them until the data is written in."""
+
+    def __init__(self) -> None:
+        self.pieces: list[Slice] = []
+        self._numbers: dict[int, int] = {}
+
+    def src(self, piece: Slice) -> str:
+        """A ``src`` attribute standing for ``piece`` (the same piece, the same name)."""
+        number = self._numbers.get(id(piece))
+        if number is None:
+            number = self._numbers[id(piece)] = len(self.pieces)
+            self.pieces.append(piece)
+        return f'src="{_PICTURE}{number}"'
+
+
+_PICTURE = "abri-picture:"
+# Case text never writes a raw double quote (it is escaped), so this is ours alone.
+_PICTURE_SRC = re.compile(r'src="abri-picture:(\d+)"')
+
+
+def _data_uri(piece: Slice) -> str:
+    return f'src="data:image/{piece.kind};base64,{base64.b64encode(piece.data).decode("ascii")}"'
+
+
+def _img(piece: Slice, width_mm: float, height_mm: float, alt: str, shelf: _Shelf) -> str:
     return (
         f'<img alt="{alt}" style="width:{width_mm:.1f}mm;height:{height_mm:.1f}mm" '
-        f'src="data:image/{piece.kind};base64,{encoded}">'
+        f"{shelf.src(piece)}>"
     )
 
 
@@ -215,7 +378,12 @@ def _notes(dossier: Dossier, file: ResolvedFile, picture: Prepared) -> list[str]
 
 
 def _table_picture(
-    dossier: Dossier, entry: Evidence, file: ResolvedFile, picture: Prepared | None, count: int
+    dossier: Dossier,
+    entry: Evidence,
+    file: ResolvedFile,
+    picture: Prepared | None,
+    count: int,
+    shelf: _Shelf,
 ) -> str:
     tr = dossier.tr
     name = _e(file.attachment.original_name or file.attachment.path)
@@ -225,7 +393,7 @@ def _table_picture(
         box_h = max(60.0, (box_h - 12 * (count - 1)) / max(1, count))
         scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
         scale = min(scale, box_h / max(piece.height_px, 1))
-        parts = [_img(piece, piece.width_px * scale, piece.height_px * scale, name)]
+        parts = [_img(piece, piece.width_px * scale, piece.height_px * scale, name, shelf)]
         notes = _notes(dossier, file, picture)
         if len(picture.slices) > 1:
             notes.append(
@@ -257,19 +425,20 @@ def _account_extra(dossier: Dossier, platform: str, account_id: str, handle: str
     return "".join(out)
 
 
-def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
+def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Run:
     tr = dossier.tr
-    out = [
-        f'<h2 class="pagebreak">{escape(tr("export.bordereau.title"))}</h2>',
-        f"<p>{escape(dossier.trn('export.bordereau.count', len(dossier.entries)))}</p>",
-        '<table class="bordereau"><colgroup>',
-    ]
+    lead = (
+        f'<h2 class="pagebreak">{escape(tr("export.bordereau.title"))}</h2>'
+        f"<p>{escape(dossier.trn('export.bordereau.count', len(dossier.entries)))}</p>"
+    )
+    out = ['<table class="bordereau"><colgroup>']
     for width in ("6%", "19%", "11%", "17%", "21%", "26%"):
         out.append(f'<col style="width:{width}">')
     out.append("</colgroup><thead><tr>")
     for key in ("number", "date", "platform", "account", "file"):
         out.append(f"<th>{escape(tr('export.bordereau.' + key))}</th>")
     out.append("<th>SHA-256</th></tr></thead><tbody>")
+    run = _Run(lead, "".join(out), "</tbody></table>")
     for entry in dossier.entries:
         files = resolved.get(entry.id, [])
         account = _e(entry.account_id) if entry.account_id else escape(tr("export.no_account_id"))
@@ -277,22 +446,22 @@ def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str
             account += " (@" + _e(entry.account_handle.lstrip("@")) + ")"
         names = "<br>".join(_e(f.attachment.path) for f in files) or escape(tr("export.file.none"))
         hashes = "<br>".join(_e(f.attachment.sha256) for f in files)
-        out.append(
+        run.add(
             f'<tr><td class="id">{dossier.piece(entry)}<br>{escape(entry.id)}</td>'
             f"<td>{escape(entry_time_line(dossier, entry))}</td>"
             f"<td>{_e(platform_name(entry.platform))}</td><td>{account}</td>"
-            f'<td>{names}</td><td class="hash">{hashes}</td></tr>'
+            f'<td>{names}</td><td class="hash">{hashes}</td></tr>',
+            _PAGES_ROW_TEXT,
         )
-    out.append("</tbody></table>")
-    return "".join(out)
+    return run
 
 
-def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
+def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Run:
     tr = dossier.tr
     lang = dossier.lang
-    out = [f'<h2 class="pagebreak">{escape(tr("export.details.title"))}</h2>']
+    run = _Run(f'<h2 class="pagebreak">{escape(tr("export.details.title"))}</h2>')
     for entry in dossier.entries:
-        out.append(f'<section class="entry"><h3>{dossier.piece(entry)} ({escape(entry.id)}) — ')
+        out = [f'<section class="entry"><h3>{dossier.piece(entry)} ({escape(entry.id)}) — ']
         out.append(f"{escape(entry_time_line(dossier, entry))}</h3>")
         out.append(_kv(tr("export.details.posted"), dossier.publication_line(entry)))
         for when, source in capture_times(entry):
@@ -345,20 +514,23 @@ def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> str:
                 key = "export.file.outside" if file.status == "outside" else "export.file.missing"
                 out.append(_kv(tr("export.details.check"), tr(key, name=safe(att.path))))
         out.append("</section>")
-    return "".join(out)
+        run.add("".join(out), _PAGES_DETAILS)
+    return run
 
 
-def _accounts(dossier: Dossier) -> str:
+def _accounts(dossier: Dossier) -> _Run:
     tr = dossier.tr
     accounts = dossier.accounts()
-    out = [f"<h2>{escape(tr('export.accounts.title'))}</h2>"]
+    title = f"<h2>{escape(tr('export.accounts.title'))}</h2>"
     if not accounts:
-        out.append(f"<p>{escape(tr('export.accounts.none'))}</p>")
-        return "".join(out)
-    out.append("<table><thead><tr>")
+        run = _Run()
+        run.add(title + f"<p>{escape(tr('export.accounts.none'))}</p>", _PAGES_ROW_TEXT)
+        return run
+    out = ["<table><thead><tr>"]
     for key in ("id", "platform", "handles", "count", "span"):
         out.append(f"<th>{escape(tr('export.accounts.' + key))}</th>")
     out.append("</tr></thead><tbody>")
+    run = _Run(title, "".join(out), "</tbody></table>")
     for account in accounts:
         span = (
             f"{dossier.time(account.first)} → {dossier.time(account.last)}" if account.first else ""
@@ -367,29 +539,32 @@ def _accounts(dossier: Dossier) -> str:
         handles = ", ".join("@" + _e(h) for h in account.handles)
         if len(account.handles) > 1:
             handles += f'<div class="note">{escape(tr("export.accounts.renamed"))}</div>'
-        out.append(
+        run.add(
             "<tr>"
             f"<td><b>{_e(account.account_id) or escape(tr('export.no_account_id'))}</b>"
             f"{_account_extra(dossier, account.platform, account.account_id, handle)}</td>"
             f"<td>{_e(platform_name(account.platform))}</td>"
             f"<td>{handles}</td>"
-            f"<td>{account.count}</td><td>{escape(span)}</td></tr>"
+            f"<td>{account.count}</td><td>{escape(span)}</td></tr>",
+            _PAGES_ROW_TEXT,
         )
-    out.append("</tbody></table>")
-    return "".join(out)
+    return run
 
 
 def _annex(
     dossier: Dossier,
     resolved: dict[str, list[ResolvedFile]],
     prepared: dict[str, Prepared | None],
-) -> str:
+    shelf: _Shelf,
+) -> _Run:
     """One capture per portrait page at the largest legible size; tall ones continued."""
     tr = dossier.tr
-    out = [
-        f'<div class="annex"><section class="tall"><h2>{escape(tr("export.annex.title"))}</h2>'
-        f"<p>{escape(tr('export.annex.intro'))}</p></section>"
-    ]
+    run = _Run(open='<div class="annex">', close="</div>")
+    run.add(
+        f'<section class="tall"><h2>{escape(tr("export.annex.title"))}</h2>'
+        f"<p>{escape(tr('export.annex.intro'))}</p></section>",
+        1.0,
+    )
     shown = 0
     for entry in dossier.entries:
         files = resolved.get(entry.id, [])
@@ -410,18 +585,21 @@ def _annex(
                     key = "export.annex.suite" if piece.index else "export.annex.part"
                     caption += tr(key, n=piece.index + 1, total=piece.count)
                 css = "wide" if picture.wide else "tall"
-                out.append(f'<section class="{css}">')
+                out = [f'<section class="{css}">']
                 shown += 1
                 out.append(f"<h3>{escape(caption)}</h3>")
                 out.append(f'<div class="note">{escape(entry_time_line(dossier, entry))}</div>')
                 out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
                 out.append(f"{_e(file.attachment.sha256)}</div>")
                 height = min(piece.height_px * scale, box_h)
-                out.append(_img(piece, piece.width_px * scale, height, name))
+                out.append(_img(piece, piece.width_px * scale, height, name, shelf))
                 out.extend(f'<div class="note">{n}</div>' for n in _notes(dossier, file, picture))
                 out.append("</section>")
+                run.add("".join(out), 1.0)
     if shown == 0:
-        out.append(f'<section class="tall"><p class="note">{escape(tr("export.annex.none"))}</p>')
-        out.append("</section>")
-    out.append("</div>")
-    return "".join(out)
+        run.add(
+            f'<section class="tall"><p class="note">{escape(tr("export.annex.none"))}</p>'
+            "</section>",
+            1.0,
+        )
+    return run
