@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
@@ -377,15 +377,54 @@ class Dossier:
         return f"{self.time(found[0], found[1])} — {source_label(found[1], self.lang)}"
 
     def capture_lines(self, entry: Evidence) -> list[str]:
-        """``Capture : <time> (source)`` lines, labelled so they are never read as publication."""
-        return [
+        """``Capture : <time> (source)`` lines, labelled so they are never read as publication.
+
+        A page captured by Abri is one line per capture, saying what was captured (the
+        post's page, X's embed rendering); other screenshots, one line per time.
+        """
+        lines = [
+            self.tr(
+                "export.time.capture_of",
+                what=self.tr(f"export.capture.what.{record.label}"),
+                when=self.time(record.at, "capture"),
+                source=source_label("capture", self.lang),
+            )
+            for record in sorted(entry.captures, key=lambda record: record.at)
+        ]
+        captured = {digest for record in entry.captures for digest in record.files}
+        others = [a for a in entry.attachments if a.sha256 not in captured]
+        lines += [
             self.tr(
                 "export.time.capture",
                 when=self.time(when, source),
                 source=source_label(source, self.lang),
             )
-            for when, source in capture_times(entry)
+            for when, source in capture_times(replace(entry, attachments=tuple(others)))
         ]
+        return lines
+
+    def file_lines(self, entry: Evidence, attachment: Attachment) -> list[str]:
+        """What an exhibit page says of its picture: what it shows when Abri captured it,
+        when it was taken (and how that is known), and — labelled apart — the post's
+        publication time, so the one is never read as the other."""
+        lines = []
+        record = next((r for r in entry.captures if attachment.sha256 in r.files), None)
+        if record is not None:
+            what = self.tr(f"export.capture.what.{record.label}")
+            lines.append(self.tr("export.annex.captured_by_abri", what=what))
+        if attachment.taken_at is not None:
+            source = attachment.taken_at_source or "file-metadata"
+            lines.append(
+                self.tr(
+                    "export.time.capture",
+                    when=self.time(attachment.taken_at, source),
+                    source=source_label(source, self.lang),
+                )
+            )
+        else:
+            lines.append(self.tr("export.annex.capture_unknown"))
+        lines.append(self.tr("export.annex.published", when=self.publication_line(entry)))
+        return lines
 
     def online_line(self, entry: Evidence) -> str:
         """The entry's "still online?" timeline (``seen online on …; removed on …``, each

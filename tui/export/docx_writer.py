@@ -876,7 +876,7 @@ def _write_annex(
             shown = 1
             _run(p, caption)
             small = _paragraph(chunk.element, space_after=60, keep_next=True)
-            _run(small, entry_time_line(dossier, entry), size=16)
+            _run(small, "\n".join(dossier.file_lines(entry, file.attachment)), size=16)
             _run(small, f"\nSHA-256{dossier.sep}{safe(file.attachment.sha256)}", size=14)
             p = _paragraph(chunk.element)
             drawing = etree.SubElement(etree.SubElement(p, _W_R), _W_DRAWING)

@@ -588,7 +588,8 @@ def _annex(
                 out = [f'<section class="{css}">']
                 shown += 1
                 out.append(f"<h3>{escape(caption)}</h3>")
-                out.append(f'<div class="note">{escape(entry_time_line(dossier, entry))}</div>')
+                for line in dossier.file_lines(entry, file.attachment):
+                    out.append(f'<div class="note">{escape(line)}</div>')
                 out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
                 out.append(f"{_e(file.attachment.sha256)}</div>")
                 height = min(piece.height_px * scale, box_h)
