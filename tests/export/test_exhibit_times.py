@@ -84,3 +84,16 @@ def test_in_english_too(make_case: CaseFactory, tmp_path: Path) -> None:
         "Capture of X's official embed rendering, made by Abri" in html
     )
     assert html.count("Post published: ") == 2
+
+
+def test_a_pharos_block_without_a_matching_category_never_ends_on_a_colon(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    casefile = make_case(1, lang="fr")
+    [entry] = casefile.case.evidence
+    casefile.case.evidence = [replace(entry, categories=("other",))]
+    casefile.save()
+    [written] = export_case(casefile, ["pharos"], tmp_path / "out")  # type: ignore[arg-type]
+    text = written.path.read_text(encoding="utf-8")
+    [line] = [line for line in text.splitlines() if "aucune catégorie du formulaire" in line]
+    assert line.endswith("choisissez la plus proche de ce que montre le message.")

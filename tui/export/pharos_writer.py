@@ -65,6 +65,8 @@ def pharos_category(dossier: Dossier, categories: Iterable[str]) -> str:
     keys = unique(PHAROS_CATEGORIES[c] for c in categories if c in PHAROS_CATEGORIES)
     hints = [dossier.tr(f"export.pharos.hint.{c}") for c in categories if c in _HINTS]
     if not keys:
+        if not hints:  # nothing more to say than "choose the closest"
+            return dossier.tr("export.pharos.cat.closest")
         return " ".join([dossier.tr("export.pharos.cat.choose"), *hints]).strip()
     chosen = " / ".join(dossier.tr(f"export.pharos.cat.{key}") for key in keys)
     return " ".join([chosen, *hints]).strip()
