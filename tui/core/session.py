@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import secrets
 import threading
@@ -1297,7 +1298,18 @@ class CaseSession:
             attached = {(e.id, a.path) for e in self.case.evidence for a in e.attachments}
             quick = [p for p in self._quick_problems if (p.evidence_id, p.path) in attached]
         skip = {problem.path for problem in quick}
-        problems = files.verify(self.casefile, progress, hash_files=hash_files, skip=skip)
+        # The quick pass makes a problem object per missing file (50,000 when a case was
+        # copied without its folder): a full collection meanwhile, run in this thread
+        # and holding the interpreter, froze the screen for 50 ms at a time.  It is
+        # short (stat calls only); the long hashing pass leaves the collector alone.
+        paused = not hash_files and gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            problems = files.verify(self.casefile, progress, hash_files=hash_files, skip=skip)
+        finally:
+            if paused:
+                gc.enable()
         self._quick_problems = () if hash_files else tuple(problems)
         for problem in [*quick, *problems]:
             kind = FILE_ALTERED if problem.kind in ("altered", "size") else FILE_MISSING
