@@ -1032,7 +1032,8 @@ class CaseSession:
 
         With ``evidence``, ``dropped`` are the entries it no longer holds (removed or
         replaced) and ``appended`` those it holds anew (added or replacing): the post
-        index is updated from them, so both must say the whole change.
+        index is updated from them, so both must say the whole change.  With neither,
+        the index is rebuilt from the case when next needed.
         """
         self._writable()
         old = self.case
@@ -1051,7 +1052,9 @@ class CaseSession:
         with self._lock:
             self.casefile.case = new
             self.version += 1
-            if evidence is not None and self._index is not None:
+            if evidence is not None and not (appended or dropped):
+                self._index = None  # a change that does not say what it did: rebuild
+            elif evidence is not None and self._index is not None:
                 # The index learns what changed (no rebuild over the case).
                 index: _LiveIndex | None = self._index
                 for entry in dropped:
