@@ -374,6 +374,10 @@ class AbriApp(App[int]):
             return
         if not quick:
             self.files_checking = None
+            # The check's results (one per entry with a problem: 50,000 when a case was
+            # copied without its folder) live as long as the case: like the case itself
+            # (see case_opened), keep the collector from rescanning them on every pass.
+            gc.freeze()
         self.files_problems = problems
         self.status_changed.publish("files")
         self.case_updated.publish("files-checked")
