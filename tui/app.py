@@ -304,10 +304,20 @@ class AbriApp(App[int]):
     FILES_PROGRESS_FROM = 500
     """Entries from which the status line counts the check ("checking files 1200/10000")."""
 
+    FILES_CHECK_DELAY = 0.5
+    """Seconds after opening before the files are checked: the first screen (and the
+    table, for a helper who presses f3 at once) is drawn before the check competes
+    with it for the interpreter."""
+
     def _check_files(self, session: CaseSession) -> None:
         """Verify the attachments in a worker thread: the table stays usable meanwhile."""
         self.files_checking = (0, len(session.case.evidence))
         self.files_problems = 0
+        self.set_timer(self.FILES_CHECK_DELAY, partial(self._start_check_files, session))
+
+    def _start_check_files(self, session: CaseSession) -> None:
+        if session is not self.session:
+            return
         self.run_worker(
             partial(self._check_files_thread, session),
             thread=True,
@@ -316,19 +326,37 @@ class AbriApp(App[int]):
             exit_on_error=False,
         )
 
+    FILES_CHECK_SHARE = (0.005, 0.015)
+    """The check works this long (seconds), then sleeps that long: one interpreter
+    runs both it and the screen, and a check holding it half the time doubled every
+    freeze of the table while it ran (15 s at 50,000 entries)."""
+
     def _check_files_thread(self, session: CaseSession) -> None:
+        import time
+
         last = [0.0]
+        work, rest = self.FILES_CHECK_SHARE
+        awake = [time.monotonic()]
 
         def progress(done: int, total: int) -> None:
-            import time
-
             moment = time.monotonic()
+            if moment - awake[0] > work:
+                time.sleep(rest)
+                awake[0] = moment = time.monotonic()
             if total >= self.FILES_PROGRESS_FROM and moment - last[0] > 0.25:
                 last[0] = moment
                 with contextlib.suppress(RuntimeError):
                     self.call_from_thread(self._files_progress, session, done, total)
 
         try:
+            # What the first add needs, built here rather than frozen for on that add.
+            session.prepare()
+            # A quick pass first (stat only): a missing file shows its ⚠ within
+            # seconds; reading and hashing every file (gigabytes on a USB stick) after.
+            found = session.check_files(progress, hash_files=False)
+            if found:
+                with contextlib.suppress(RuntimeError):
+                    self.call_from_thread(self._files_checked, session, len(found), True)
             found = session.check_files(progress)
         except Exception:  # never crash for a check; the next open tries again
             found = {}
@@ -340,10 +368,16 @@ class AbriApp(App[int]):
             self.files_checking = (done, total)
             self.status_changed.publish("files")
 
-    def _files_checked(self, session: CaseSession, problems: int) -> None:
+    def _files_checked(self, session: CaseSession, problems: int, quick: bool = False) -> None:
+        """The check found ``problems`` (``quick``: the stat pass; hashing goes on)."""
         if session is not self.session:
             return
-        self.files_checking = None
+        if not quick:
+            self.files_checking = None
+            # The check's results (one per entry with a problem: 50,000 when a case was
+            # copied without its folder) live as long as the case: like the case itself
+            # (see case_opened), keep the collector from rescanning them on every pass.
+            gc.freeze()
         self.files_problems = problems
         self.status_changed.publish("files")
         self.case_updated.publish("files-checked")

@@ -8,6 +8,7 @@ could block is run under an alarm, so a regression fails the test instead of han
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import os
@@ -286,8 +287,8 @@ def test_a_name_that_is_not_utf8_is_attached_under_a_safe_form_that_saves(
     result = attach_file(casefile, casefile.case.evidence[0], source)
     assert result.attachment.original_name == "capture-\\xe9t\\xe9.png"
     entry = casefile.case.evidence[0]
-    casefile.case.evidence[0] = type(entry)(
-        **{**entry.__dict__, "attachments": type(entry.attachments)([result.attachment])}
+    casefile.case.evidence[0] = dataclasses.replace(
+        entry, attachments=type(entry.attachments)([result.attachment])
     )
     casefile.save()  # used to fail: the name could not be written as UTF-8
     reopened = CaseFile.open(casefile.path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,7 @@ def test_a_schema_1_file_with_an_undone_bulk_add_is_migrated_without_reusing_ids
 def test_redo_brings_back_exactly_what_undo_took(session: CaseSession, tmp_path: Path) -> None:
     session.import_urls(X_URL)
     entry = session.case.evidence[0]
-    session.edit_entry(Evidence(**{**entry.__dict__, "content": "edited"}))
+    session.edit_entry(replace(entry, content="edited"))
     session.delete_entries(["E0001"])
     assert session.undo().added == ("E0001",)
     assert session.undo().changed == ("E0001",)

@@ -1,4 +1,5 @@
-"""Random sequences of changes: an ID is never given twice, no file is left unreferenced.
+"""Random sequences of changes: an ID is never given twice, no file is left unreferenced,
+a post already in the case is always found (and one deleted or edited away is not).
 
 Hypothesis drives the case session through adds (with and without screenshots),
 bulk adds, folder imports, deletes, undos and redos, then closes it and looks at the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from tui.core.case import Case, Evidence
+from tui.core.rules import PostIndex
 from tui.core.session import CaseSession, unreferenced_files
 from tui.core.store import CaseFile
 
@@ -28,6 +31,7 @@ OPERATIONS = st.lists(
         st.tuples(st.just("bulk"), st.lists(st.integers(0, 30), min_size=1, max_size=4)),
         st.tuples(st.just("folder"), st.integers(0, 3)),
         st.tuples(st.just("delete"), st.integers(0, 10)),
+        st.tuples(st.just("edit"), st.tuples(st.integers(0, 10), st.integers(0, 30))),
         st.tuples(st.just("undo"), st.just(0)),
         st.tuples(st.just("redo"), st.just(0)),
     ),
@@ -83,6 +87,12 @@ def run(root: Path, operations: list[tuple]) -> None:
         elif kind == "delete":
             ids = [e.id for e in session.case.evidence]
             report = session.delete_entries(ids[arg : arg + 1])
+        elif kind == "edit":
+            at, n = arg
+            if at < len(session.case.evidence):
+                old = session.case.evidence[at]
+                session.edit_entry(replace(old, url=url(n), platform="x", post_id=""))
+            continue
         elif kind == "undo":
             report = session.undo()
         else:
@@ -93,6 +103,11 @@ def run(root: Path, operations: list[tuple]) -> None:
                 given_ids.append(entry_id)
         ids = [e.id for e in session.case.evidence]
         assert len(ids) == len(set(ids))
+        # The index kept up to date change by change names what a rebuild would.
+        fresh = PostIndex(session.case.evidence)
+        for n in range(31):
+            probe = Evidence(id="", url=url(n), platform="x")
+            assert session._posts().same_post(probe) == fresh.same_post(probe), n
         for entry in session.case.evidence:  # every attachment can be read now
             for attachment in entry.attachments:
                 assert session.file_path(attachment).is_file()

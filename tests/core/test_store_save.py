@@ -103,6 +103,55 @@ def test_an_edit_changes_exactly_its_entry_block_and_one_journal_line(
     assert CaseFile.open(path).case == casefile.case
 
 
+def test_saves_in_a_row_cut_unchanged_entries_from_the_file_each_one_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unchanged entries are not kept twice in memory: a save copies their bytes from
+    the file it just checked (the one the previous save wrote), so every save must still
+    read back as the case, and an entry's bytes must stay as they were."""
+    path = tmp_path / "alice.toml"
+    CaseFile.create(path, make_case(30)).close()
+    casefile = CaseFile.open(path)
+    made: list[str] = []
+    entry_text = store._entry_text
+
+    def counting(entry: Evidence, where: str) -> str:
+        made.append(entry.id)
+        return entry_text(entry, where)
+
+    monkeypatch.setattr(store, "_entry_text", counting)
+    touched: set[str] = set()
+    for round_ in range(6):
+        made.clear()
+        before = dict(
+            zip((e.id for e in casefile.case.evidence), blocks(path.read_bytes())[1], strict=True)
+        )
+        edited = casefile.case.evidence[(round_ * 7) % len(casefile.case.evidence)].id
+        index = next(i for i, e in enumerate(casefile.case.evidence) if e.id == edited)
+        if round_ == 3:
+            del casefile.case.evidence[0]
+        if round_ == 4:
+            casefile.case.evidence.append(dataclasses.replace(make_case(1).evidence[0], id="E0099"))
+        edit_and_save(casefile, index - (round_ == 3), f"round {round_} {HOSTILE}")
+        after = dict(
+            zip((e.id for e in casefile.case.evidence), blocks(path.read_bytes())[1], strict=True)
+        )
+        changed = {i for i in after if after[i] != before.get(i)}
+        assert changed == ({edited, "E0099"} if round_ == 4 else {edited})
+        # Only what changed was serialized (and read back once to check it).
+        assert sorted(made) == sorted(2 * list(changed))
+        reopened = CaseFile.open(path)
+        assert reopened.case == casefile.case
+        reopened.close()
+        # What the memory saving is: the text of entries read from the file is not held
+        # beside it (only entries made in this session are).
+        touched.update(changed)
+        ours = {id(e): e.id for e in casefile.case.evidence}
+        held = {ours[k] for k, p in store._PIECES.pieces.items() if k in ours and p.data}
+        assert held <= touched
+    casefile.close()
+
+
 def test_unchanged_entries_keep_their_bytes_even_when_laid_out_by_hand(tmp_path: Path) -> None:
     path = tmp_path / "alice.toml"
     CaseFile.create(path, make_case(5)).close()

@@ -57,6 +57,29 @@ def test_check_files_says_which_entry_has_which_problem(tmp_path: Path) -> None:
     }
 
 
+def test_quick_check_shows_missing_files_first_then_the_full_check_finds_changed_ones(
+    tmp_path: Path,
+) -> None:
+    """On open the app runs a stat-only pass (seconds, even for gigabytes of screenshots)
+    before reading every file: it already names the missing file; the full pass after it
+    adds the changed one, and keeps the missing one without looking at it twice."""
+    path, files = _case_with_three_entries(tmp_path)
+    # Changed in place, same size: only reading it shows it.
+    (path.parent / files[1]).write_bytes(b"\x89PNG fake bytes 3")
+    session = CaseSession.open(path)
+    try:
+        quick = session.check_files(hash_files=False)
+        full = session.check_files()
+    finally:
+        session.close()
+    assert {key: check.status for key, check in quick.items()} == {"E0001": "missing"}
+    assert {key: (check.status, check.paths) for key, check in full.items()} == {
+        "E0001": ("missing", (files[0],)),
+        "E0003": ("altered", (files[1],)),
+    }
+    assert full["E0001"].messages == quick["E0001"].messages
+
+
 async def test_table_detail_and_status_line_show_missing_and_changed_files(tmp_path: Path) -> None:
     path, files = _case_with_three_entries(tmp_path)
     before = path.read_bytes()

@@ -50,7 +50,7 @@ def _tuple(obj: object, name: str) -> None:
         object.__setattr__(obj, name, tuple(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A file (usually a screenshot) copied into the case's evidence folder."""
 
@@ -65,7 +65,7 @@ class Attachment:
     taken_at_source: TimeSource = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """A report already made about an entry (to the platform, PHAROS, the police...)."""
 
@@ -75,7 +75,7 @@ class Report:
     reference: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaptureRecord:
     """One capture of the entry's page by Abri's browser (the files are attachments).
 
@@ -102,7 +102,7 @@ class CaptureRecord:
     the content names the file, whatever its path becomes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LookupRecord:
     """One look-up of the post on the platform's public interface (no login)."""
 
@@ -136,7 +136,7 @@ CHECK_RESULTS: tuple[str, ...] = (
 """What a "still online?" check may record.  Each *indicates*; none proves."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OnlineCheck:
     """One "still online?" check of an entry's post."""
 
@@ -150,7 +150,7 @@ class OnlineCheck:
     """What decided it: ``tombstone``, ``HTTP 404``, ``phrase: "…"``..."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One hostile message: the row of the complaint's table.
 
@@ -195,7 +195,7 @@ class Evidence:
             _tuple(self, name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepProgress:
     """What the person did with one calm step."""
 
@@ -203,7 +203,7 @@ class StepProgress:
     at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JournalEntry:
     """One line of the append-only journal: what was done, and when."""
 
@@ -219,7 +219,7 @@ class JournalEntry:
         _tuple(self, "entries")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Draft:
     """A half-typed entry, kept in the case so that nothing typed is ever lost.
 

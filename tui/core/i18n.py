@@ -206,9 +206,12 @@ def key_display(display: str, lang: str) -> str:
     ``lang`` (``espace``, ``échap``, ``maj+tab``), from the ``app.keyname.*`` messages."""
     parts = display.split("+")
     named = []
+    # Only app.toml names keys: most keys have no name there, and looking them up in
+    # the whole catalogue read every message file of the language before the first screen.
+    names = _area_messages(lang, "app") if lang in LANGUAGES else {}
     for part in parts:
-        text = message(f"app.keyname.{part}", lang) if part.isascii() and part.isalnum() else None
-        named.append(text if text is not None else part)
+        text = names.get(f"app.keyname.{part}") if part.isascii() and part.isalnum() else None
+        named.append(text if isinstance(text, str) else part)
     return "+".join(named)
 
 

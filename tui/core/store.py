@@ -563,18 +563,43 @@ def _hash(values: tuple[object, ...]) -> int:
         return next(_UNMATCHED)
 
 
-class _Piece(NamedTuple):
+class _Piece:
     """The encoded text of one entry or journal line, and what it was made from.
 
     An entry's text is kept without its ``[[evidence]]`` header line (the same for all).
+    The text is either held (``data``: made since the last save) or *found in the file*:
+    bytes ``start:end`` of the file whose SHA-256 is ``file`` (the one last read or
+    written).  A save reads that file anyway (to see whether another program changed
+    it), so keeping a second copy of every entry's text in memory bought nothing: 50 MB
+    at 50,000 entries.  A span is used only with the very bytes it was cut from (same
+    SHA-256) and only if they still start and end as that piece must; otherwise the
+    object is serialized again.
     """
 
-    source: object
-    """The entry itself: keeps it alive, so its ``id()`` cannot be reused by another."""
-    key: int
-    data: bytes
-    folder: str | None
-    """The evidence folder the piece was checked against (attachment paths depend on it)."""
+    # A plain class with slots, not a tuple: each save moves every span to the file it
+    # wrote, in place.  New tuples for 100,000 pieces on every save made the collector
+    # rescan them all, on whichever thread ran next: 100-250 ms freezes at 50,000 entries.
+    __slots__ = ("data", "end", "file", "folder", "key", "source", "start")
+
+    def __init__(
+        self,
+        source: object,
+        key: int,
+        data: bytes | None,
+        folder: str | None,
+        file: str = "",
+        start: int = 0,
+        end: int = 0,
+    ) -> None:
+        self.source = source
+        """The entry itself: keeps it alive, so its ``id()`` cannot be reused by another."""
+        self.key = key
+        self.data = data
+        self.folder = folder
+        """The evidence folder the piece was checked against (attachment paths depend on it)."""
+        self.file = file
+        self.start = start
+        self.end = end
 
 
 class _PieceCache:
@@ -682,10 +707,48 @@ def _check_head(text: str) -> None:
         raise SaveError(t("store.save_roundtrip"))
 
 
-def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
+Source = tuple[str, bytes]
+"""The file as last read or written: (its SHA-256, its bytes), where spans are cut from."""
+
+_Layout = list[tuple[int, object, int, "str | None"]]
+"""Where each cached piece went in a file being made: (index in the pieces, object,
+key, folder), to turn them into spans of that file once it is written."""
+
+
+def _entry_span(piece: _Piece, e: Evidence, source: Source | None) -> memoryview | None:
+    """An entry's text from the file it was read from or written to, if it is really there."""
+    if source is None or piece.file != source[0]:
+        return None
+    data, start, end = source[1], piece.start, piece.end
+    if data.startswith(b'id = "' + e.id.encode("utf-8") + b'"\n', start) and data.endswith(
+        b"\n", start, end
+    ):
+        return memoryview(data)[start:end]
+    return None
+
+
+def _line_span(piece: _Piece, source: Source | None) -> memoryview | None:
+    """A journal line's text from its file (see :func:`_entry_span`)."""
+    if source is None or piece.file != source[0]:
+        return None
+    data, start, end = source[1], piece.start, piece.end
+    if data.startswith(b"    { at = ", start) and data.endswith(b" },\n", start, end):
+        return memoryview(data)[start:end]
+    return None
+
+
+def _pieces(
+    case: Case,
+    folder: str | None,
+    check: bool,
+    source: Source | None = None,
+    layout: _Layout | None = None,
+) -> list[bytes | memoryview]:
     """The file's bytes in pieces: head, journal lines, steps, entries (cached, checked).
 
     With ``check``, pieces not in the cache are checked (in bulk) and then cached.
+    ``source``: the file spans are cut from; ``layout`` (when given) learns where every
+    entry and journal line went, for :func:`_respan`.
     """
     cache = _PIECES
     with cache.lock:
@@ -695,16 +758,19 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
         if check:
             _check_head(head + steps)
 
-        journal: list[bytes | None] = []
+        journal: list[bytes | memoryview | None] = []
+        journal_keys: list[int] = []
         fresh_lines: list[tuple[int, JournalEntry, int, str]] = []
         for n, j in enumerate(case.journal, 1):
             key = _journal_key(j)
+            journal_keys.append(key)
             piece = pieces.get(id(j))
-            if piece is None or piece.source is not j or piece.key != key:
+            found: bytes | memoryview | None = None
+            if piece is not None and piece.source is j and piece.key == key:
+                found = piece.data if piece.data is not None else _line_span(piece, source)
+            if found is None:
                 fresh_lines.append((n, j, key, _journal_text(j, f"journal[{n}]")))
-                journal.append(None)
-            else:
-                journal.append(piece.data)
+            journal.append(found)
         if fresh_lines:
             if check:
                 _check_journal_lines([(f"journal[{n}]", text) for n, _, _, text in fresh_lines])
@@ -714,7 +780,7 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
                 if check:
                     pieces[id(j)] = _Piece(j, key, data, None)
 
-        entries: list[bytes | None] = []
+        entries: list[bytes | memoryview | None] = []
         fresh: list[tuple[int, Evidence, int, str]] = []
         seen: set[str] = set()
         for n, e in enumerate(case.evidence, 1):
@@ -723,16 +789,17 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
             seen.add(e.id)
             key = _entry_key(e)
             piece = pieces.get(id(e))
+            block: bytes | memoryview | None = None
             if (
-                piece is None
-                or piece.source is not e
-                or piece.key != key
-                or (check and piece.folder != folder)
+                piece is not None
+                and piece.source is e
+                and piece.key == key
+                and not (check and piece.folder != folder)
             ):
+                block = piece.data if piece.data is not None else _entry_span(piece, e, source)
+            if block is None:
                 fresh.append((n, e, key, _entry_text(e, f"evidence[{n}]")))
-                entries.append(None)
-            else:
-                entries.append(piece.data)
+            entries.append(block)
         if fresh:
             if check:
                 _check_entries([(f"evidence[{n}]", text) for n, _, _, text in fresh], folder)
@@ -743,16 +810,60 @@ def _pieces(case: Case, folder: str | None, check: bool) -> list[bytes]:
                     pieces[id(e)] = _Piece(e, key, data, folder)
         cache.prune(len(case.evidence) + len(case.journal), (*case.evidence, *case.journal))
 
-    out = [_utf8(head)]
+    out: list[bytes | memoryview] = [_utf8(head)]
     if journal:
         out.append(b"journal = [\n")
-        out.extend(journal)  # type: ignore[arg-type]  # every None was filled above
+        for j, line, key in zip(case.journal, journal, journal_keys, strict=True):
+            assert line is not None  # every None was filled above
+            if layout is not None:
+                layout.append((len(out), j, key, None))
+            out.append(line)
         out.append(b"]\n")
     out.append(_utf8(steps))
-    for block in entries:
+    for e, block in zip(case.evidence, entries, strict=True):
         assert block is not None  # every None was filled above
-        out += (_ENTRY_HEADER, block)
+        out.append(_ENTRY_HEADER)
+        if layout is not None:
+            layout.append((len(out), e, _entry_key(e), folder))
+        out.append(block)
     return out
+
+
+def _respan(
+    out: list[bytes | memoryview], layout: _Layout, file: str, source: Source | None
+) -> None:
+    """After ``out`` was written as the file whose SHA-256 is ``file``: every piece in
+    ``layout`` that was a span (an entry as read when the case was opened) becomes a span
+    of that file.  Pieces serialized in this session keep their bytes: they cost what
+    changed, and a version written again later (undo, redo, a save of an older
+    snapshot) is then not serialized anew.
+
+    Pieces of objects this save did not write (an entry just replaced or deleted, which
+    undo may bring back) that were spans of ``source``, the file just replaced, keep
+    their bytes from it: that costs what the change replaced, and the next save that
+    writes them back does not serialize them again."""
+    offsets = [0]
+    for part in out:
+        offsets.append(offsets[-1] + len(part))
+    with _PIECES.lock:
+        pieces = _PIECES.pieces
+        if source is not None:
+            written = {id(obj) for _, obj, _, _ in layout}
+            old, data = source
+            for ident in pieces.keys() - written:
+                piece = pieces[ident]
+                if piece.data is None and piece.file == old:
+                    piece.data, piece.file = data[piece.start : piece.end], ""
+        for index, obj, key, folder in layout:
+            held = pieces.get(id(obj))
+            if held is not None and held.source is obj:
+                if held.data is None:
+                    held.key, held.folder, held.file = key, folder, file
+                    held.start, held.end = offsets[index], offsets[index + 1]
+                continue
+            pieces[id(obj)] = _Piece(
+                obj, key, None, folder, file, offsets[index], offsets[index + 1]
+            )
 
 
 _ENTRY_HEADER = b"\n[[evidence]]\n"
@@ -770,7 +881,9 @@ _ENTRY_HEADERS = frozenset(
 )
 
 
-def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = None) -> None:
+def _warm(
+    data: bytes, case: Case, folder: str, file: str, bodies: list[bytes] | None = None
+) -> None:
     """Cache the file's own bytes for each entry and journal line of ``case``, just decoded.
 
     So the first save after opening costs what changed, not the whole case (``abri add``
@@ -784,7 +897,7 @@ def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = Non
     head = data if evidence_at < 0 else data[: evidence_at + 1]
     if bodies is not None:
         # Already cut and each one decoded alone into its entry (see _decode_chunked).
-        _warm_entries(bodies, case.evidence, folder)
+        _warm_entries(data, evidence_at, bodies, case.evidence, folder, file)
     elif case.evidence and evidence_at >= 0:
         region = data[evidence_at:]
         # Every table header in the region is an entry's (counted at C speed: no other
@@ -793,30 +906,44 @@ def _warm(data: bytes, case: Case, folder: str, bodies: list[bytes] | None = Non
         if region.count(b"\n[") == plain and not _INDENTED_HEADER.search(region):
             bodies = region.split(_ENTRY_HEADER)[1:]
             if len(bodies) == len(case.evidence):
-                _warm_entries(bodies, case.evidence, folder)
+                _warm_entries(data, evidence_at, bodies, case.evidence, folder, file)
     if case.journal:
         start = head.find(_JOURNAL_OPEN)
         end = head.find(b"\n]\n", start)
         if start >= 0 and end > start:
-            lines = head[start + len(_JOURNAL_OPEN) : end + 1].split(b"\n")[:-1]
+            first = start + len(_JOURNAL_OPEN)
+            lines = head[first : end + 1].split(b"\n")[:-1]
             if len(lines) == len(case.journal):
-                _warm_journal(lines, case.journal)
+                _warm_journal(first, lines, case.journal, file)
 
 
-def _warm_entries(bodies: list[bytes], entries: list[Evidence], folder: str) -> None:
+def _warm_entries(
+    data: bytes,
+    evidence_at: int,
+    bodies: list[bytes],
+    entries: list[Evidence],
+    folder: str,
+    file: str,
+) -> None:
+    """Each entry's piece is its block's span in ``data`` (cut at the headers, in order)."""
     with _PIECES.lock:
         pieces = _PIECES.pieces
+        at = evidence_at
         for body, e in zip(bodies, entries, strict=True):
+            at += len(_ENTRY_HEADER)
             if body.startswith(b'id = "' + e.id.encode() + b'"\n') and body.endswith(b"\n"):
-                pieces[id(e)] = _Piece(e, _entry_key(e), body, folder)
+                pieces[id(e)] = _Piece(e, _entry_key(e), None, folder, file, at, at + len(body))
+            at += len(body)
 
 
-def _warm_journal(lines: list[bytes], journal: list[JournalEntry]) -> None:
+def _warm_journal(first: int, lines: list[bytes], journal: list[JournalEntry], file: str) -> None:
     with _PIECES.lock:
         pieces = _PIECES.pieces
+        at = first
         for line, j in zip(lines, journal, strict=True):
             if line.startswith(b"    { at = ") and line.endswith(b" },"):
-                pieces[id(j)] = _Piece(j, _journal_key(j), line + b"\n", None)
+                pieces[id(j)] = _Piece(j, _journal_key(j), None, None, file, at, at + len(line) + 1)
+            at += len(line) + 1
 
 
 def dumps(case: Case) -> str:
@@ -1970,7 +2097,8 @@ class CaseFile:
         data: bytes | None = None
         try:
             data = read_case_bytes(path)
-            decoded = _decode_file(data, path, folder_name)
+            digest = _sha256(data)
+            decoded = _decode_file(data, path, folder_name, digest)
         except (CaseError, OSError) as exc:
             error = exc if isinstance(exc, CaseError) else _read_error(path, exc)
             casefile = cls._open_backup(path, data, error)
@@ -1979,7 +2107,7 @@ class CaseFile:
             casefile._announce()
             return casefile
         casefile = cls(path, decoded.case)
-        casefile._known_hash = _sha256(data)
+        casefile._known_hash = digest
         if decoded.schema > SCHEMA_VERSION:
             casefile.read_only = t("store.ro_newer", schema=decoded.schema, ours=SCHEMA_VERSION)
         elif decoded.unknown:
@@ -2179,8 +2307,19 @@ class CaseFile:
             if self.read_only is not None:
                 raise ReadOnlyError(t("store.save_read_only", reason=self.read_only))
             case = snapshot if snapshot is not None else self.case
-            data = encode(case, self.evidence_dir.name)
-            self._write(data)
+            current = self._current()
+            source = (
+                None if current is None or self._known_hash is None else (self._known_hash, current)
+            )
+            layout: _Layout = []
+            with _gc_paused():
+                out = _pieces(case, self.evidence_dir.name, True, source, layout)
+                data = b"".join(out)
+            self._write(data, current)
+            assert self._known_hash is not None  # just written
+            with _gc_paused():
+                _respan(out, layout, self._known_hash, source)
+                del out, layout
 
     def save_copy(self, snapshot: Case | None = None) -> Path:
         """Write the case (or ``snapshot``) as a separate copy in the backup folder.
@@ -2192,7 +2331,13 @@ class CaseFile:
         """
         with self._lock:
             case = snapshot if snapshot is not None else self.case
-            data = encode(case, self.evidence_dir.name)
+            source: Source | None = None
+            with contextlib.suppress(OSError):
+                current = self.path.read_bytes()
+                if self._known_hash is not None and _sha256(current) == self._known_hash:
+                    source = (self._known_hash, current)  # unchanged entries cut from it
+            with _gc_paused():
+                data = b"".join(_pieces(case, self.evidence_dir.name, True, source))
             try:
                 return self._write_unique(self.backup_dir, "copy", data)
             except OSError as exc:
@@ -2204,16 +2349,26 @@ class CaseFile:
             self.case.log(action, detail)
             self.save()
 
-    def _write(self, data: bytes) -> None:
-        path = self.path
+    def _current(self) -> bytes | None:
+        """The file's bytes now (None: no file), if they are what we last read or wrote.
+
+        Raises :class:`ConflictError` when another program changed the file meanwhile,
+        :class:`SaveError` when it cannot be read.  A save cuts the entries it did not
+        change from these very bytes (see :class:`_Piece`).
+        """
         try:
-            current: bytes | None = path.read_bytes()
+            current: bytes | None = self.path.read_bytes()
         except FileNotFoundError:
             current = None
         except OSError as exc:
             raise _save_error(exc) from None
         if current is not None and _sha256(current) != self._known_hash:
-            raise ConflictError(t("store.conflict", name=path.name))
+            raise ConflictError(t("store.conflict", name=self.path.name))
+        return current
+
+    def _write(self, data: bytes, current: bytes | None) -> None:
+        """Replace the file with ``data`` (``current``: its bytes, from :meth:`_current`)."""
+        path = self.path
         tmp = path.parent / f".{_short(path.name)}.tmp-{secrets.token_hex(4)}"
         mode = 0o600
         if current is not None:
@@ -2537,17 +2692,18 @@ def _decode_chunked(data: bytes, folder_name: str) -> tuple[Decoded, list[bytes]
     return Decoded(case, SCHEMA_VERSION, []), bodies
 
 
-def _decode_file(data: bytes, path: Path, folder_name: str) -> Decoded:
+def _decode_file(data: bytes, path: Path, folder_name: str, digest: str | None = None) -> Decoded:
+    """Decode a case file's bytes (``digest``: their SHA-256, when the caller has it)."""
     with _gc_paused():
         chunked = _decode_chunked(data, folder_name)
     decoded = chunked[0] if chunked else decode(_decode_bytes(data), folder_name)
     problems = symlink_problems(decoded.case, path)
     if problems:
         raise CaseError(problems)
-    if chunked:
-        _warm(data, decoded.case, folder_name, chunked[1])
-    elif decoded.schema == SCHEMA_VERSION and not decoded.unknown:
-        _warm(data, decoded.case, folder_name)
+    if chunked or (decoded.schema == SCHEMA_VERSION and not decoded.unknown):
+        file = digest or _sha256(data)
+        _warm(data, decoded.case, folder_name, file, chunked[1] if chunked else None)
+        del chunked  # the blocks' bytes: the spans point into the file instead
     _give_back_free_memory()
     if len(decoded.case.evidence) >= _FREEZE_FROM:
         # The cyclic collector would rescan the whole model (a million objects at 50,000

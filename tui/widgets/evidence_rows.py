@@ -21,7 +21,7 @@ import contextlib
 import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress
 from typing import Any
@@ -156,11 +156,19 @@ class RowInfo:
 
     entry: Evidence
     _search: bytes | None = None
-    _keys: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    # One slot per order rather than a dict of them: a dict is 200 bytes more per entry,
+    # 10 MB at 50,000 entries, for the one order usually asked for.
+    _date_key: tuple[object, ...] | None = None
+    _other_key: tuple[object, ...] | None = None
+    _other_sort: str = ""
 
     def sort_key(self, sort: str) -> tuple[object, ...]:
         """The entry's place in one of the :data:`SORT_KEYS` orders (computed once)."""
-        key = self._keys.get(sort)
+        if sort == "date":
+            if self._date_key is None:
+                self._date_key = (_time_key(self.entry), self.entry.id)
+            return self._date_key
+        key = self._other_key if self._other_sort == sort else None
         if key is None:
             entry = self.entry
             if sort == "account":
@@ -174,7 +182,7 @@ class RowInfo:
                 key = (entry.platform == "", entry.platform, _time_key(entry), entry.id)
             else:
                 key = (_time_key(entry), entry.id)
-            self._keys[sort] = key
+            self._other_key, self._other_sort = key, sort
         return key
 
     def search_text(self, names: dict[str, str], categories: dict[str, str]) -> bytes:
