@@ -148,6 +148,7 @@ def _capture_all(
 
 def _report(applied: Any, outcome: Any, say: Output) -> None:
     """What one capture recorded: verdict and time per page, every file with its hash."""
+    from tui.capture.words import indicator_words, mismatch_times, seconds_words, source_words
     from tui.core.timeparse import format_datetime
 
     evidence = applied.evidence
@@ -157,7 +158,8 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
         say.say(
             "capture.page", label=say.tr(f"capture.label.{page.label}"),
             verdict=say.tr(f"capture.verdict.{page.verdict}"),
-            indicator=page.indicator or "-", when=when, seconds=f"{seconds:.1f}",
+            detail=indicator_words(page.indicator, say.lang), when=when,
+            seconds=seconds_words(seconds, say.lang),
         )  # fmt: skip
         if page.refused:
             say.say("capture.refused", count=len(page.refused), first=page.refused[0])
@@ -170,9 +172,9 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
     lookup = outcome.lookup
     if lookup is not None:
         say.say(
-            "capture.lookup", method=lookup.method,
-            outcome=say.tr(f"capture.outcome.{lookup.outcome}"),
-            indicator=lookup.indicator or "-",
+            "capture.lookup", outcome=say.tr(f"capture.outcome.{lookup.outcome}"),
+            source=source_words(lookup.method, say.lang),
+            detail=indicator_words(lookup.indicator, say.lang),
         )  # fmt: skip
         if "account_id" in applied.filled:
             say.say("capture.account_filled", account_id=evidence.account_id)
@@ -181,8 +183,9 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
                 "capture.account_offered", found=applied.offered_account_id,
                 typed=evidence.account_id, entry=evidence.id,
             )  # fmt: skip
-        if applied.time_mismatch:
-            say.say("capture.time_mismatch", text=applied.time_mismatch)
+        times = mismatch_times(evidence, lookup.created_at, say.lang)
+        if applied.time_mismatch and times:
+            say.say("capture.time_mismatch", **times)
         if lookup.created_at is not None:
             shown = format_datetime(lookup.created_at, "UTC", say.lang)
             say.say("capture.created_at", when=shown)
@@ -232,6 +235,7 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
 def _recheck_all(session: CaseSession, entries: list[Evidence], say: Output) -> int:
     from tui.capture.browser import CaptureCancelled
     from tui.capture.run import recheck_entries
+    from tui.capture.words import indicator_words, source_words
     from tui.cli import OK, PROBLEMS
     from tui.core.case import OnlineCheck
     from tui.core.session import SaveError
@@ -244,8 +248,9 @@ def _recheck_all(session: CaseSession, entries: list[Evidence], say: Output) -> 
         recorded.append(entry_id)
         say.say(
             "capture.recheck_line", n=numbers[entry_id], total=total, entry=entry_id,
-            result=say.tr(f"capture.result.{check.result}"), method=check.method,
-            indicator=check.indicator or "-",
+            result=say.tr(f"capture.result.{check.result}"),
+            source=source_words(check.method, say.lang),
+            detail=indicator_words(check.indicator, say.lang),
         )  # fmt: skip
 
     try:

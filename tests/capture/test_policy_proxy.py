@@ -123,7 +123,6 @@ def test_proxy_forwards_allowed_and_refuses_private_even_through_a_redirect() ->
         assert proxy.log.connections[0].address == "127.0.0.1"
 
 
-
 def test_stopping_with_tunnels_open_prints_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
     """Tunnels whose answer has just ended as the proxy stops (the end of every capture)
     close quietly: no ``CancelledError`` traceback on the CLI's stderr."""
