@@ -249,3 +249,51 @@ async def test_the_progress_shows_whole_at_80_columns(tmp_path: Path, site: Fixt
         assert shown == "capture 1/1\u00a0: E0001 · échap arrête", shown
         await pilot.press("escape")
         await _until(pilot, lambda: screen.capture_run is None)
+
+
+def _captured_only(tmp_path: Path) -> Path:
+    """E0001 captured by Abri (two PNG shots, an archive, a capture.json), no hand shot."""
+    import hashlib as _hashlib
+
+    from tui.core.case import Attachment, CaptureRecord
+
+    at = datetime(2026, 12, 1, 14, 16, tzinfo=UTC)
+    folder = tmp_path / "c-files"
+    folder.mkdir()
+    attachments = []
+    for number, suffix in enumerate((".png", ".mhtml", ".png", ".json"), 1):
+        data = b"capture file %d" % number
+        name = f"E0001-20210414T151042Z-{number}{suffix}"
+        (folder / name).write_bytes(data)
+        attachments.append(
+            Attachment(
+                path=f"c-files/{name}",
+                sha256=_hashlib.sha256(data).hexdigest(),
+                bytes=len(data),
+                original_name=name,
+                added_at=at,
+                taken_at=at,
+                taken_at_source="capture",
+            )  # fmt: skip
+        )
+    record = CaptureRecord(
+        at=at, finished_at=at, url=F.X_URL, verdict="loaded",
+        files=tuple(a.sha256 for a in attachments),
+    )  # fmt: skip
+    return _case(tmp_path, attachments=tuple(attachments), captures=(record,))
+
+
+async def test_the_shots_column_counts_the_capture_screenshots(tmp_path: Path) -> None:
+    from tests.app.conftest import wait_for
+    from tui.widgets.evidence_table import EvidenceTable
+
+    path = _captured_only(tmp_path)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        table = app.screen.query_one(EvidenceTable)
+        await wait_for(pilot, lambda: table.rows.file_check(table.rows.shown[0]) is None)
+        # The two PNGs Abri took are screenshots of the post; the archive and the
+        # capture record are not.
+        assert table.row_cells(0, table.widths())[2] == "2"
