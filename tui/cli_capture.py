@@ -127,7 +127,10 @@ def _capture_all(
     def done(item: Done) -> None:
         finished.append(item)
         if item.applied is None or item.outcome is None:
-            say.fail("capture.failed", entry=item.entry_id, reason=item.error)
+            from tui.capture.words import failure_words
+
+            reason = failure_words(item.error, say.lang)
+            say.fail("capture.failed", entry=item.entry_id, reason=reason)
         else:
             _report(item.applied, item.outcome, say)
 
@@ -148,7 +151,13 @@ def _capture_all(
 
 def _report(applied: Any, outcome: Any, say: Output) -> None:
     """What one capture recorded: verdict and time per page, every file with its hash."""
-    from tui.capture.words import indicator_words, mismatch_times, seconds_words, source_words
+    from tui.capture.words import (
+        indicator_words,
+        mismatch_times,
+        refusal_words,
+        seconds_words,
+        source_words,
+    )
     from tui.core.timeparse import format_datetime
 
     evidence = applied.evidence
@@ -162,7 +171,8 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
             seconds=seconds_words(seconds, say.lang),
         )  # fmt: skip
         if page.refused:
-            say.say("capture.refused", count=len(page.refused), first=page.refused[0])
+            first = refusal_words(page.refused[0], say.lang)
+            say.say("capture.refused", count=len(page.refused), first=first)
     for role, attachment in applied.attachments:
         label, _, kind = role.rpartition(" ")
         shown = say.tr(f"capture.role.{kind}")

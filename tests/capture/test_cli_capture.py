@@ -140,3 +140,14 @@ def test_a_french_capture_reports_in_french_words_and_typography(tmp_path: Path)
     assert f"  interrogation de la plateforme{nbsp}: trouvée, d’après la réponse de X\n" in out
     assert "x-syndication" not in out
     assert "Traceback" not in done.stderr
+
+
+def test_a_browser_that_cannot_start_is_said_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    env = dict(os.environ)
+    assert _abri("new", str(path), "--lang", "fr", env=env).returncode == 0
+    assert _abri("add", str(path), "--url", F.X_URL, env=env).returncode == 0
+    done = _abri("capture", str(path), "--all", "--chromium", "/bin/false", env=env)
+    assert done.returncode == 1
+    assert "E0001\u00a0: pas capturée (le navigateur n’a pas pu démarrer\u00a0: " in done.stderr
+    assert "browser:" not in done.stderr and "Traceback" not in done.stderr

@@ -274,7 +274,7 @@ def _captured_only(tmp_path: Path) -> Path:
                 added_at=at,
                 taken_at=at,
                 taken_at_source="capture",
-            )  # fmt: skip
+            )
         )
     record = CaptureRecord(
         at=at, finished_at=at, url=F.X_URL, verdict="loaded",

@@ -57,3 +57,23 @@ def mismatch_times(evidence: Evidence, stated: datetime | None, lang: str) -> di
         "stated": format_datetime(stated, "UTC", lang, seconds=True),
         "decoded": format_datetime(decoded, "UTC", lang, seconds=True),
     }
+
+
+def failure_words(error: str, lang: str) -> str:
+    """Why an entry was not captured, in words (``"browser: …"`` from the capture is
+    "the browser could not start: …"); a reason Abri has no words for is shown as is."""
+    code, sep, detail = error.partition(": ")
+    if not sep or message(f"capture.reason.{code}", lang) is None:
+        return error
+    if message(f"capture.url.{detail}", lang) is not None:
+        detail = t(f"capture.url.{detail}", lang)
+    return t(f"capture.reason.{code}", lang, detail=detail)
+
+
+def refusal_words(refused: str, lang: str) -> str:
+    """One refused request (``"10.0.0.1:80 not-public-address"`` in the record) in words:
+    ``10.0.0.1:80 (not a public internet address)``."""
+    target, _, code = refused.rpartition(" ")
+    if not target or message(f"capture.refusal.{code}", lang) is None:
+        return refused
+    return f"{target} ({t(f'capture.refusal.{code}', lang)})"

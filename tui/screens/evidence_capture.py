@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tui.capture.words import indicator_words, mismatch_times, source_words
+from tui.capture.words import failure_words, indicator_words, mismatch_times, source_words
 from tui.core.text import one_line
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class CaptureRun:
         self.finished += 1
         if item.applied is None:
             self.failed += 1
-            reason = one_line(item.error, 200)
+            reason = one_line(failure_words(item.error, screen.lang), 200)
             screen.notify(
                 screen.tr("capture.failed", entry=item.entry_id, reason=reason),
                 markup=False,
