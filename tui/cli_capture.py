@@ -183,7 +183,7 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
     if lookup is not None:
         say.say(
             "capture.lookup", outcome=say.tr(f"capture.outcome.{lookup.outcome}"),
-            source=source_words(lookup.method, say.lang),
+            source=source_words(lookup.method, say.lang, answered=lookup.outcome != "error"),
             detail=indicator_words(lookup.indicator, say.lang),
         )  # fmt: skip
         if "account_id" in applied.filled:
@@ -259,7 +259,9 @@ def _recheck_all(session: CaseSession, entries: list[Evidence], say: Output) -> 
         say.say(
             "capture.recheck_line", n=numbers[entry_id], total=total, entry=entry_id,
             result=say.tr(f"capture.result.{check.result}"),
-            source=source_words(check.method, say.lang),
+            source=source_words(
+                check.method, say.lang, answered=check.result != "network-error"
+            ),
             detail=indicator_words(check.indicator, say.lang),
         )  # fmt: skip
 

@@ -103,3 +103,24 @@ def test_unreachable_is_a_network_error_not_a_removal(monkeypatch: pytest.Monkey
     with FilteringProxy() as proxy:
         check = recheck_entry(entry, Fetcher(proxy, Throttle(0)))
     assert check.result == "network-error"
+
+
+def test_a_network_error_does_not_claim_the_platform_answered(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    entry = Evidence(id="E0001", url=F.X_URL, platform="x", post_id=F.X_ID)
+    path = tmp_path / "c.toml"
+    CaseFile.create(path, Case(title="t", language="fr", evidence=[entry])).close()
+    env = dict(
+        os.environ,
+        ABRI_CAPTURE_ALLOW=f"127.0.0.1:{port}",
+        ABRI_LOOKUP_BASE=f"x=http://127.0.0.1:{port}",
+    )
+    out = _abri("recheck", str(path), env=env)
+    assert out.returncode == 0, out.stderr
+    assert "1/1 E0001\u00a0: erreur réseau, sans réponse de la plateforme" in out.stdout, out.stdout
+    assert "d’après la réponse" not in out.stdout

@@ -34,3 +34,7 @@ def test_raw_field_names_are_not_shown_but_statuses_and_phrases_are() -> None:
     )
     assert source_words("mastodon-api", "fr") == "d’après la réponse du serveur Mastodon"
     assert source_words("some-new-method", "en") == "according to the platform's answer"
+
+
+def test_a_network_error_does_not_claim_an_answer() -> None:
+    assert source_words("x-syndication", "fr", answered=False) == "sans réponse de la plateforme"

@@ -19,8 +19,11 @@ _HTTP = re.compile(r"HTTP \d{3}")
 _PHRASE = re.compile(r'phrase: "(.*)"', re.S)
 
 
-def source_words(method: str, lang: str) -> str:
-    """Where a result came from, in words (``according to Bluesky's answer``)."""
+def source_words(method: str, lang: str, *, answered: bool = True) -> str:
+    """Where a result came from, in words (``according to Bluesky's answer``); when no
+    answer came (a network error), says so instead."""
+    if not answered:
+        return t("capture.source.none", lang)
     if message(f"capture.source.{method}", lang) is None:
         return t("capture.source.other", lang)
     return t(f"capture.source.{method}", lang)

@@ -133,7 +133,9 @@ class CaptureRun:
                 "capture.tui.checked",
                 entry=entry_id,
                 result=screen.tr(f"capture.result.{check.result}"),
-                source=source_words(check.method, screen.lang),
+                source=source_words(
+                    check.method, screen.lang, answered=check.result != "network-error"
+                ),
                 detail=one_line(indicator_words(check.indicator, screen.lang), 120),
             ),
             markup=False,
