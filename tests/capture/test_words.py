@@ -38,3 +38,21 @@ def test_raw_field_names_are_not_shown_but_statuses_and_phrases_are() -> None:
 
 def test_a_network_error_does_not_claim_an_answer() -> None:
     assert source_words("x-syndication", "fr", answered=False) == "sans réponse de la plateforme"
+
+
+def test_the_time_mismatch_warning_is_in_the_persons_language() -> None:
+    from datetime import UTC, datetime
+
+    from tests.capture import fixtures as F
+    from tui.capture.words import mismatch_times
+    from tui.core.case import Evidence
+    from tui.core.i18n import t
+
+    entry = Evidence(id="E0001", url=F.X_URL, platform="x", post_id=F.X_ID)
+    stated = datetime(2021, 4, 14, 17, 10, 42, tzinfo=UTC)
+    text = t("capture.tui.time_mismatch", "fr", **mismatch_times(entry, stated, "fr"))
+    assert text == (
+        f"Attention{NBSP}: selon la plateforme, la publication date du 14/04/2021 17:10:42 "
+        "(UTC), mais son identifiant indique le 14/04/2021 15:10:42 (UTC)."
+    )
+    assert mismatch_times(entry, None, "fr") == {}
