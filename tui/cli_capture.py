@@ -127,7 +127,10 @@ def _capture_all(
     def done(item: Done) -> None:
         finished.append(item)
         if item.applied is None or item.outcome is None:
-            say.fail("capture.failed", entry=item.entry_id, reason=item.error)
+            from tui.capture.words import failure_words
+
+            reason = failure_words(item.error, say.lang)
+            say.fail("capture.failed", entry=item.entry_id, reason=reason)
         else:
             _report(item.applied, item.outcome, say)
 
@@ -148,6 +151,13 @@ def _capture_all(
 
 def _report(applied: Any, outcome: Any, say: Output) -> None:
     """What one capture recorded: verdict and time per page, every file with its hash."""
+    from tui.capture.words import (
+        indicator_words,
+        mismatch_times,
+        refusal_words,
+        seconds_words,
+        source_words,
+    )
     from tui.core.timeparse import format_datetime
 
     evidence = applied.evidence
@@ -157,10 +167,12 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
         say.say(
             "capture.page", label=say.tr(f"capture.label.{page.label}"),
             verdict=say.tr(f"capture.verdict.{page.verdict}"),
-            indicator=page.indicator or "-", when=when, seconds=f"{seconds:.1f}",
+            detail=indicator_words(page.indicator, say.lang), when=when,
+            seconds=seconds_words(seconds, say.lang),
         )  # fmt: skip
         if page.refused:
-            say.say("capture.refused", count=len(page.refused), first=page.refused[0])
+            first = refusal_words(page.refused[0], say.lang)
+            say.say("capture.refused", count=len(page.refused), first=first)
     for role, attachment in applied.attachments:
         label, _, kind = role.rpartition(" ")
         shown = say.tr(f"capture.role.{kind}")
@@ -170,9 +182,9 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
     lookup = outcome.lookup
     if lookup is not None:
         say.say(
-            "capture.lookup", method=lookup.method,
-            outcome=say.tr(f"capture.outcome.{lookup.outcome}"),
-            indicator=lookup.indicator or "-",
+            "capture.lookup", outcome=say.tr(f"capture.outcome.{lookup.outcome}"),
+            source=source_words(lookup.method, say.lang, answered=lookup.outcome != "error"),
+            detail=indicator_words(lookup.indicator, say.lang),
         )  # fmt: skip
         if "account_id" in applied.filled:
             say.say("capture.account_filled", account_id=evidence.account_id)
@@ -181,8 +193,9 @@ def _report(applied: Any, outcome: Any, say: Output) -> None:
                 "capture.account_offered", found=applied.offered_account_id,
                 typed=evidence.account_id, entry=evidence.id,
             )  # fmt: skip
-        if applied.time_mismatch:
-            say.say("capture.time_mismatch", text=applied.time_mismatch)
+        times = mismatch_times(evidence, lookup.created_at, say.lang)
+        if applied.time_mismatch and times:
+            say.say("capture.time_mismatch", **times)
         if lookup.created_at is not None:
             shown = format_datetime(lookup.created_at, "UTC", say.lang)
             say.say("capture.created_at", when=shown)
@@ -232,6 +245,7 @@ def cmd_recheck(args: argparse.Namespace, forced: str | None, say: Output) -> in
 def _recheck_all(session: CaseSession, entries: list[Evidence], say: Output) -> int:
     from tui.capture.browser import CaptureCancelled
     from tui.capture.run import recheck_entries
+    from tui.capture.words import indicator_words, source_words
     from tui.cli import OK, PROBLEMS
     from tui.core.case import OnlineCheck
     from tui.core.session import SaveError
@@ -244,8 +258,11 @@ def _recheck_all(session: CaseSession, entries: list[Evidence], say: Output) -> 
         recorded.append(entry_id)
         say.say(
             "capture.recheck_line", n=numbers[entry_id], total=total, entry=entry_id,
-            result=say.tr(f"capture.result.{check.result}"), method=check.method,
-            indicator=check.indicator or "-",
+            result=say.tr(f"capture.result.{check.result}"),
+            source=source_words(
+                check.method, say.lang, answered=check.result != "network-error"
+            ),
+            detail=indicator_words(check.indicator, say.lang),
         )  # fmt: skip
 
     try:

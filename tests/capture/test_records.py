@@ -187,14 +187,16 @@ def test_the_timeline_says_seen_online_then_absent() -> None:
         ),
     )
     assert online_timeline(entry, "Europe/Paris", "fr").replace("\u00a0", " ") == (
-        "vue en ligne le 01/12/2026 11:00 ; supprimée le 03/12/2026 11:00 "
+        "vue en ligne 2 fois, du 01/12/2026 11:00 au 01/12/2026 12:00 ; supprimée le "
+        "03/12/2026 11:00, encore le 04/12/2026 11:00 (2 fois) "
         "(chaque vérification indique ce que le site montrait à ce moment ; aucune ne prouve)"
     )
     assert online_timeline(entry, "Europe/Paris", "en") == (
-        "seen online on 2026-12-01 11:00; removed on 2026-12-03 11:00 "
+        "seen online 2 times, from 2026-12-01 11:00 to 2026-12-01 12:00; removed on "
+        "2026-12-03 11:00, still on 2026-12-04 11:00 (2 times) "
         "(each check indicates what the site showed at that time; none proves)"
     )
-    # A check that learnt nothing about the post is not a change of state.
+    # A check that learnt nothing about the post is not a sighting.
     flaky = replace(entry, checks=(OnlineCheck(T0, "rate-limited", "x-syndication"),))
     assert online_timeline(flaky, "UTC", "en").startswith("seen online on 2026-12-01 10:00 (")
     assert online_timeline(Evidence(id="E0002"), "UTC", "en") == ""

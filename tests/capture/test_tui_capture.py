@@ -89,6 +89,9 @@ async def test_p_captures_the_entry_after_one_question(tmp_path: Path, site: Fix
         # Nothing leaves the machine before the person says yes (enter means no).
         assert isinstance(app.screen, ConfirmDialog)
         assert site.hits == []
+        # The no-answer fits a question about going online (not "no, keep everything").
+        dialog_text = " ".join(str(w.render()) for w in app.screen.query("Static, Button"))
+        assert "No, stay offline" in dialog_text and "keep everything" not in dialog_text
         await pilot.press("enter")
         await pilot.pause()
         assert site.hits == [] and screen.capture_run is None
@@ -100,7 +103,14 @@ async def test_p_captures_the_entry_after_one_question(tmp_path: Path, site: Fix
         assert "capturing 1/1: E0001" in str(screen.query_one("#evidence-title").render())
         await _until(pilot, lambda: screen.capture_run is None)
         assert "1 entry captured, of 1." in _shown(app)[-1]
-        assert any(f"account ID filled in: {F.X_USER_ID}" in text for text in _shown(app))
+        # One notice in sentences: a capital after each full stop, no raw field names.
+        assert any(
+            text.startswith(
+                f"E0001 captured: page: loaded, embedded view: loaded. "
+                f"Account ID filled in: {F.X_USER_ID}."
+            )
+            for text in _shown(app)
+        ), _shown(app)
         # The table shows it at once: the shots column counts the files.
         assert screen.table.current() is not None
         assert screen.table.current().account_id == F.X_USER_ID  # type: ignore[union-attr]
@@ -201,9 +211,89 @@ async def test_shift_p_records_whether_the_post_is_still_online(
         screen = app.screen
         assert isinstance(screen, EvidenceScreen)
         await _until(pilot, lambda: screen.capture_run is None, 60)
-        assert "E0001: online (post)" in _shown(app)[-1]
+        assert "E0001: online, according to X's answer." in _shown(app)[-1]
         assert "proves nothing by itself" in _shown(app)[-1]
     case = CaseFile.open(path).case
     [check] = case.evidence[0].checks
     assert (check.result, check.method) == ("online", "x-syndication")
     assert case.journal[-1].action == "recheck"
+
+
+def _title_on_screen(screen: EvidenceScreen) -> str:
+    """The status line above the table as the terminal shows it (cut at its width)."""
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    title = screen.query_one("#evidence-title", Static)
+    strips = title.render_lines(Region(0, 0, title.size.width, title.size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
+@pytest.mark.slow
+@needs_chromium
+async def test_the_progress_shows_whole_at_80_columns(tmp_path: Path, site: FixtureServer) -> None:
+    site.slow.append(3.0)  # type: ignore[attr-defined]  # the page takes its time
+    path = _case(tmp_path)
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "p")
+        await pilot.pause()
+        dialog_text = " ".join(str(w.render()) for w in app.screen.query("Static, Button"))
+        assert "Non, rester hors ligne" in dialog_text and "tout garder" not in dialog_text
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EvidenceScreen) and screen.capture_run is not None
+        # The line says the progress and nothing that the 80 columns would cut.
+        shown = _title_on_screen(screen).strip()
+        assert shown == "capture 1/1\u00a0: E0001 · échap arrête", shown
+        await pilot.press("escape")
+        await _until(pilot, lambda: screen.capture_run is None)
+
+
+def _captured_only(tmp_path: Path) -> Path:
+    """E0001 captured by Abri (two PNG shots, an archive, a capture.json), no hand shot."""
+    import hashlib as _hashlib
+
+    from tui.core.case import Attachment, CaptureRecord
+
+    at = datetime(2026, 12, 1, 14, 16, tzinfo=UTC)
+    folder = tmp_path / "c-files"
+    folder.mkdir()
+    attachments = []
+    for number, suffix in enumerate((".png", ".mhtml", ".png", ".json"), 1):
+        data = b"capture file %d" % number
+        name = f"E0001-20210414T151042Z-{number}{suffix}"
+        (folder / name).write_bytes(data)
+        attachments.append(
+            Attachment(
+                path=f"c-files/{name}",
+                sha256=_hashlib.sha256(data).hexdigest(),
+                bytes=len(data),
+                original_name=name,
+                added_at=at,
+                taken_at=at,
+                taken_at_source="capture",
+            )
+        )
+    record = CaptureRecord(
+        at=at, finished_at=at, url=F.X_URL, verdict="loaded",
+        files=tuple(a.sha256 for a in attachments),
+    )  # fmt: skip
+    return _case(tmp_path, attachments=tuple(attachments), captures=(record,))
+
+
+async def test_the_shots_column_counts_the_capture_screenshots(tmp_path: Path) -> None:
+    from tests.app.conftest import wait_for
+    from tui.widgets.evidence_table import EvidenceTable
+
+    path = _captured_only(tmp_path)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        table = app.screen.query_one(EvidenceTable)
+        await wait_for(pilot, lambda: table.rows.file_check(table.rows.shown[0]) is None)
+        # The two PNGs Abri took are screenshots of the post; the archive and the
+        # capture record are not.
+        assert table.row_cells(0, table.widths())[2] == "2"

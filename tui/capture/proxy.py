@@ -211,6 +211,19 @@ class FilteringProxy:
     # -- the protocol ----------------------------------------------------------
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Only :meth:`stop` cancels a connection's task, and for it that is the normal end,
+        # wherever it lands (a pipe, the close below).  The task must not end *cancelled*:
+        # Python 3.11's start_server callback calls ``task.exception()`` on it, which
+        # raises, and asyncio printed that as a "CancelledError" traceback on stderr (one
+        # run in two, when a tunnel's answer had just ended as the capture finished).
+        try:
+            await self._serve_then_close(reader, writer)
+        except asyncio.CancelledError:
+            writer.close()
+
+    async def _serve_then_close(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         try:
             await self._serve(reader, writer)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):

@@ -61,6 +61,7 @@ class ConfirmDialog(ModalScreen[bool]):
         yes: str = "",
         no: str = "",
         lang: str | None = None,
+        keys: str = "",
     ) -> None:
         super().__init__(classes="dialog")
         self.question = question
@@ -68,6 +69,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.yes_label = yes
         self.no_label = no
         self.lang = lang
+        self.keys = keys  # the keys line, when "no, keep everything" does not fit
 
     def compose(self) -> ComposeResult:
         lang = self.lang or _lang(self)
@@ -75,7 +77,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(Content(_clip(self.question)), classes="dialog-text")
             if self.detail:
                 yield Static(Content(_clip(self.detail)), classes="dialog-detail")
-            yield Static(Content(t("app.dialog.keys", lang)), classes="dialog-keys")
+            keys = self.keys or t("app.dialog.keys", lang)
+            yield Static(Content(keys), classes="dialog-keys")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     Content(self.no_label or t("app.dialog.no", lang)), id="dialog-no-button"

@@ -43,7 +43,7 @@ from tui.core.platforms import PLATFORMS
 from tui.core.session import ChangeReport, StageReport
 from tui.core.text import one_line, visible
 from tui.core.timeparse import format_datetime
-from tui.screens.evidence_capture import CAPTURE, RECHECK, CaptureRun, online_question
+from tui.screens.evidence_capture import CAPTURE, RECHECK, CaptureRun, online_dialog
 from tui.screens.evidence_dialogs import (
     BulkAddDialog,
     ConfirmDialog,
@@ -257,7 +257,9 @@ class EvidenceScreen(Screen[None]):
         if not self.table.reveal_all:
             text += " · " + self.tr("evidence.safe-view")
         if self.capture_run is not None:
-            text = self.capture_run.progress_text() + " · " + text
+            # The progress replaces the counts and order while it runs: the line is cut
+            # at 80 columns and the progress must show whole.
+            text = self.capture_run.progress_text()
         self.query_one("#evidence-title", Static).update(Content(text))
 
     def update_detail(self) -> None:
@@ -544,8 +546,7 @@ class EvidenceScreen(Screen[None]):
         if self._online_ok == id(session):
             go()
             return
-        question, detail = online_question(self, kind, [e.url for e in with_url])
-        self.app.push_screen(ConfirmDialog(question, detail, lang=self.lang), go)
+        self.app.push_screen(online_dialog(self, kind, [e.url for e in with_url]), go)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Key-less palette actions: capture every entry never captured yet."""

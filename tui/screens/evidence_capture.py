@@ -23,11 +23,13 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tui.capture.words import failure_words, indicator_words, mismatch_times, source_words
 from tui.core.text import one_line
 
 if TYPE_CHECKING:
     from tui.capture.run import Done
     from tui.core.case import OnlineCheck
+    from tui.screens.dialogs import ConfirmDialog
     from tui.screens.evidence import EvidenceScreen
 
 CAPTURE = "capture"
@@ -85,7 +87,7 @@ class CaptureRun:
         self.finished += 1
         if item.applied is None:
             self.failed += 1
-            reason = one_line(item.error, 200)
+            reason = one_line(failure_words(item.error, screen.lang), 200)
             screen.notify(
                 screen.tr("capture.failed", entry=item.entry_id, reason=reason),
                 markup=False,
@@ -96,26 +98,31 @@ class CaptureRun:
         applied = item.applied
         screen.reload()  # the cursor stays where the person put it meanwhile
         verdicts = ", ".join(
-            f"{screen.tr(f'capture.label.{page.label}')}: "
-            f"{screen.tr(f'capture.verdict.{page.verdict}')}"
+            screen.tr(
+                "capture.tui.verdict",
+                label=screen.tr(f"capture.label.{page.label}"),
+                verdict=screen.tr(f"capture.verdict.{page.verdict}"),
+            )
             for page in (item.outcome.pages if item.outcome else ())
         )
         lines = [screen.tr("capture.tui.entry_done", entry=item.entry_id, verdicts=verdicts)]
         if "account_id" in applied.filled:
             lines.append(
-                screen.tr("capture.account_filled", account_id=applied.evidence.account_id).strip()
+                screen.tr("capture.tui.account_filled", account_id=applied.evidence.account_id)
             )
         if applied.offered_account_id:
             lines.append(
                 screen.tr(
-                    "capture.account_offered",
+                    "capture.tui.account_offered",
                     found=applied.offered_account_id,
                     typed=applied.evidence.account_id,
                     entry=item.entry_id,
-                ).strip()
+                )
             )
-        if applied.time_mismatch:
-            lines.append(screen.tr("capture.time_mismatch", text=applied.time_mismatch).strip())
+        lookup = item.outcome.lookup if item.outcome else None
+        times = mismatch_times(applied.evidence, lookup.created_at if lookup else None, screen.lang)
+        if applied.time_mismatch and times:
+            lines.append(screen.tr("capture.tui.time_mismatch", **times))
         screen.notify(one_line(" ".join(lines), 400), markup=False, timeout=10)
 
     def _checked(self, entry_id: str, check: OnlineCheck) -> None:
@@ -126,7 +133,10 @@ class CaptureRun:
                 "capture.tui.checked",
                 entry=entry_id,
                 result=screen.tr(f"capture.result.{check.result}"),
-                indicator=one_line(check.indicator or "-", 120),
+                source=source_words(
+                    check.method, screen.lang, answered=check.result != "network-error"
+                ),
+                detail=one_line(indicator_words(check.indicator, screen.lang), 120),
             ),
             markup=False,
             timeout=6,
@@ -210,4 +220,19 @@ def online_question(screen: EvidenceScreen, kind: str, urls: Sequence[str]) -> t
     return (
         screen.tr(f"capture.tui.confirm.{kind}"),
         screen.tr("capture.tui.confirm.detail", count=len(urls), urls=shown),
+    )
+
+
+def online_dialog(screen: EvidenceScreen, kind: str, urls: Sequence[str]) -> ConfirmDialog:
+    """The "go online?" dialog: its buttons and keys line say "stay offline", not "keep"."""
+    from tui.screens.dialogs import ConfirmDialog
+
+    question, detail = online_question(screen, kind, urls)
+    return ConfirmDialog(
+        question,
+        detail,
+        yes=screen.tr("capture.tui.confirm.yes"),
+        no=screen.tr("capture.tui.confirm.no"),
+        keys=screen.tr("capture.tui.confirm.keys"),
+        lang=screen.lang,
     )

@@ -367,7 +367,13 @@ class EvidenceTable(VirtualTable):
             # A file that went missing or changed reads differently from "none yet".
             shots = t(f"evidence.cell.file-{check.status}", lang)
         elif entry.attachments:
-            shots = str(len(entry.attachments))
+            # Screenshots: each file attached by hand, and each picture a capture took (not
+            # its page archive, its capture.json nor the platform's raw answer).
+            made = {d for c in entry.captures for d in c.files} | {x.raw for x in entry.lookups}
+            count = sum(
+                1 for a in entry.attachments if a.sha256 not in made or a.path.endswith(".png")
+            )
+            shots = str(count) if count else t("evidence.cell.missing", lang)
         else:
             shots = t("evidence.cell.missing", lang)
         account = ""
