@@ -60,4 +60,13 @@ def test_table_at_80x24_in_safe_view(
     snap_compare: Any, make_case: Callable[..., Path], lang: str
 ) -> None:
     app = AbriApp(make_case(sample(), language=lang), lang=lang)
-    assert snap_compare(app, press=["f3"], terminal_size=SIZE)
+
+    async def checked(pilot: Any) -> None:
+        # The file check starts just after the first screen: wait for its marks.
+        for _ in range(200):
+            if app.session is not None and app.files_checking is None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(app, press=["f3"], terminal_size=SIZE, run_before=checked)
