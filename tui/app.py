@@ -494,6 +494,15 @@ class AbriApp(App[int]):
             if self._pending is None:
                 self._pending = snapshot
             reason = str(error) or type(error).__name__
+            if (
+                isinstance(error, ConflictError)
+                and self.conflict_copy
+                and snapshot[1] <= self._copied_version
+            ):
+                # Tried again ("save again"): the copy made for this version still holds it.
+                name = self.open_session.path.name
+                copy_text = self._beside_case(Path(self.conflict_copy))
+                return self.tr("app.conflict-kept", name=name, path=copy_text)
             if isinstance(error, ConflictError) and snapshot[1] > self._copied_version:
                 # Another program changed the file: this version is kept apart, not lost.
                 try:
@@ -628,10 +637,16 @@ class AbriApp(App[int]):
                 return str(path.relative_to(self.session.path.parent))
         return str(path)
 
+    def _all_kept_in_copy(self) -> bool:
+        """True when what could not be saved is, whole, in the dated conflict copy."""
+        pending = self._pending
+        return bool(self.conflict_copy) and pending is not None and (
+            pending[1] <= self._copied_version
+        )
+
     def _quit_question(self) -> str:
         """What quitting with an unsaved change would lose, said truthfully."""
-        pending = self._pending
-        if self.conflict_copy and pending is not None and pending[1] <= self._copied_version:
+        if self._all_kept_in_copy():
             # Nothing is lost: the whole version is in the dated copy.
             return self.tr("app.quit-conflict", path=self._beside_case(Path(self.conflict_copy)))
         return self.tr("app.quit-unsaved", error=one_line(self.save_error, 300))
@@ -677,7 +692,9 @@ class AbriApp(App[int]):
 
         self.keep_drafts()  # a form with typed text keeps it in the case
         self.flush_saves()
-        if self.session is not None and self._pending is not None:
+        # A quick exit does not stop to ask when nothing would be lost: after a
+        # conflict, this session's version is whole in the dated copy.
+        if self.session is not None and self._pending is not None and not self._all_kept_in_copy():
             self._set_save_state("error")
             question = self._quit_question()
 

@@ -159,3 +159,18 @@ def test_lookup_bases_and_html_text() -> None:
     }
     assert html_text("<p>a<br>b</p><p>&lt;script&gt;</p>") == "a\nb\n<script>"
     assert MAX_BODY < 3 * 1024 * 1024
+
+
+def test_an_answer_about_another_post_fills_nothing(
+    site: FixtureServer, fetcher: Fetcher, tmp_path: Path
+) -> None:
+    """The trial: the answer named post 1382350606417817604 by @someone, and its account
+    ID went into the entry of post 1500000000000000000 by @autre."""
+    site.routes["/tweet-result"] = json_reply(F.X_FOUND)
+    other = lookup_x("1500000000000000000", fetcher, tmp_path)
+    assert (other.outcome, other.account_id, other.text) == ("unexpected", "", "")
+    assert F.X_ID in other.indicator
+    site.routes["/xrpc/app.bsky.feed.getPostThread"] = json_reply(F.BSKY_FOUND)
+    assert lookup_bluesky("alice.bsky.social", "3zzzzzzzzzz2a", fetcher, tmp_path).account_id == ""
+    site.routes["/api/v1/statuses/1"] = json_reply(F.MASTO_FOUND)
+    assert lookup_mastodon(F.MASTO_URL, "1", fetcher, tmp_path).account_id == ""

@@ -253,3 +253,28 @@ def test_a_lone_surrogate_from_a_platform_does_not_cost_the_capture(tmp_path: Pa
     assert len(entry.attachments) == 5 and applied.evidence == entry
     assert entry.content == "you will \ufffd regret"
     assert entry.lookups[0].account_handle == "a\ufffdb"
+
+
+def test_a_capture_identical_to_another_entrys_keeps_its_own_capture_time(
+    tmp_path: Path,
+) -> None:
+    """The trial: X's embed page was the same picture for two posts; the second entry's
+    exhibit printed the first entry's capture time (before the entry even existed)."""
+    from dataclasses import replace as copy
+
+    session = _case(tmp_path)
+    other = Evidence(id="E0002", url=F.X_URL + "0", platform="x", post_id=F.X_ID + "0")
+    session.add_entry(other)
+    apply_capture(session, "E0001", _outcome(session))
+    later = T0 + timedelta(hours=1)
+    second = _outcome(session)
+    page = copy(second.pages[0], started_at=later, finished_at=later + timedelta(seconds=3))
+    apply_capture(session, "E0002", copy(second, entry_id="E0002", pages=(page,), lookup=None))
+    reopened = CaseFile.open(session.path)
+    first_entry, second_entry = reopened.case.evidence
+    shots = [a for a in second_entry.attachments if a.path.endswith(".png")]
+    assert len(shots) == 2
+    assert all(a.taken_at == later and a.taken_at_source == "capture" for a in shots)
+    # One file on disk for the same bytes; the first entry keeps its own time.
+    assert {a.path for a in shots} <= {a.path for a in first_entry.attachments}
+    assert all(a.taken_at == T0 for a in first_entry.attachments if a.path.endswith(".png"))

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from tui.capture.fetch import Fetched, Fetcher, base_for
+from tui.core.text import one_line
 
 PLATFORMS = ("x", "bluesky", "mastodon")
 """Platforms with a look-up provider."""
@@ -199,6 +200,15 @@ def _parse(fetched: Fetched) -> tuple[Any, str]:
         return None, "broken JSON"
 
 
+def _other_post(platform: str, method: str, url: str, answered: str, raw: Path | None) -> Lookup:
+    """An answer about another post than the one asked for: nothing in it is used (its
+    account is not this entry's), and the record says so."""
+    return Lookup(
+        platform, method, url, "unexpected", 200,
+        indicator=f"answer about another post ({one_line(answered, 80)})", raw=raw,
+    )  # fmt: skip
+
+
 def lookup_x(post_id: str, fetcher: Fetcher, staging: Path | None) -> Lookup:
     """X's syndication answer for one post."""
     base = base_for("x", X_BASE)
@@ -227,6 +237,9 @@ def lookup_x(post_id: str, fetcher: Fetcher, staging: Path | None) -> Lookup:
             "x", method, url, "unexpected", fetched.status,
             indicator=f"HTTP {fetched.status}", raw=raw,
         )  # fmt: skip
+    answered = _id(data.get("id_str"))
+    if answered and answered != post_id:
+        return _other_post("x", method, url, answered, raw)
     user = _obj(data.get("user"))
     account_id = _id(user.get("id_str")) or _id(user.get("id"))
     if not account_id and not data.get("text"):
@@ -280,6 +293,9 @@ def lookup_bluesky(actor: str, post_id: str, fetcher: Fetcher, staging: Path | N
     if kind.endswith("#blockedPost"):
         return Lookup("bluesky", method, url, "unavailable", 200, indicator="blockedPost", raw=raw)
     post = _obj(thread.get("post"))
+    answered = _id(post.get("uri")).rpartition("/")[2]
+    if answered and answered != post_id:
+        return _other_post("bluesky", method, url, answered, raw)
     author = _obj(post.get("author"))
     record = _obj(post.get("record"))
     did = _id(author.get("did"))
@@ -320,6 +336,9 @@ def lookup_mastodon(post_url: str, post_id: str, fetcher: Fetcher, staging: Path
             "mastodon", method, url, "unexpected", fetched.status,
             indicator=problem or f"HTTP {fetched.status}", raw=raw,
         )  # fmt: skip
+    answered = _id(data.get("id"))
+    if answered and answered != post_id:
+        return _other_post("mastodon", method, url, answered, raw)
     account = _obj(data.get("account"))
     account_id = _id(account.get("id"))
     if not account_id:

@@ -1375,8 +1375,19 @@ class CaseSession:
                 with contextlib.suppress(OSError):
                     item.temp.unlink()
                 if all(a.path != same.path for a in attachments):
+                    # One file, but this entry's own record of it: its name, and the
+                    # time this copy says it was taken (a capture's clock), not the
+                    # other entry's (a capture of E0004 would show E0001's time).
+                    when = (item.taken_at, item.taken_at_source) if item.taken_at else None
+                    taken_at, source = when or (same.taken_at, same.taken_at_source)
                     attachments.append(
-                        replace(same, original_name=item.original_name, added_at=added_at)
+                        replace(
+                            same,
+                            original_name=item.original_name,
+                            added_at=added_at,
+                            taken_at=taken_at,
+                            taken_at_source=source,  # type: ignore[arg-type]
+                        )
                     )
                 if holder != entry.id:
                     notes.append(
