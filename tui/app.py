@@ -640,8 +640,10 @@ class AbriApp(App[int]):
     def _all_kept_in_copy(self) -> bool:
         """True when what could not be saved is, whole, in the dated conflict copy."""
         pending = self._pending
-        return bool(self.conflict_copy) and pending is not None and (
-            pending[1] <= self._copied_version
+        return (
+            bool(self.conflict_copy)
+            and pending is not None
+            and (pending[1] <= self._copied_version)
         )
 
     def _quit_question(self) -> str:

@@ -45,3 +45,30 @@ async def test_every_pause_in_typing_updates_the_draft(make_case: Callable[..., 
         await pilot.press("tab", *"encore")
         assert await _wait_for(path, "content", "encore", app), _draft_fields(path)
         await pilot.press("ctrl+q")
+
+
+async def test_words_typed_after_the_url_are_not_dropped_on_save(
+    make_case: Callable[..., Path],
+) -> None:
+    """The trial: text typed after the address (a restored form puts the focus there)
+    vanished when the entry was saved; now the save says so and keeps the form."""
+    from tests.evidence.conftest import evidence_on_disk
+    from tui.screens.evidence_form import EvidenceForm
+
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        await pilot.press(*X_URL, *" more words")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceForm)  # not saved, nothing lost
+        note = str(app.screen.query_one("#url-note").render())
+        assert "more words" in note
+        assert evidence_on_disk(path) == []
+        await pilot.press(*["backspace"] * len(" more words"), "ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    [entry] = evidence_on_disk(path)
+    assert entry["url"] == X_URL

@@ -653,6 +653,11 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                 except UrlError as error:
                     self._fail("url-note", str(error), "url")
                     return None
+                if info.ignored_text:
+                    # Typed words (or a second address) must not vanish on save.
+                    extra = one_line(info.ignored_text, 80)
+                    self._fail("url-note", self._tr("evidence.url.extra_text", text=extra), "url")
+                    return None
                 url, url_original = info.url, info.url_original
                 if url_original == url:
                     url_original = ""
