@@ -134,6 +134,9 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         self.session = session
         self._then_capture = False
         """Saving was asked with ``ctrl+g``: capture the entry once it is saved."""
+        self._url_before = ""
+        self._url_arrived = ""
+        """The URL field's text as it last arrived whole (pasted, restored)."""
         self._copying: threading.Event | None = None
         """Set while screenshots are being copied in (``escape`` stops the copy)."""
         self.pending: list[Path] = []
@@ -502,6 +505,12 @@ class EvidenceForm(ModalScreen[FormResult | None]):
     @on(Input.Changed, "#url")
     def url_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
+        # Text that arrived whole (a paste, a restored draft) rather than key by key:
+        # share-sheet words around the address may be left out of it (the note says
+        # so); words typed afterwards may not (see build).
+        if len(event.value) - len(self._url_before) > 1:
+            self._url_arrived = text
+        self._url_before = event.value
         # Opening the form on an existing entry must not overwrite what was recorded:
         # fields follow the URL only once the person changes it.
         # (A field filled from an earlier URL follows it even back to empty: ctrl+u.)
@@ -653,7 +662,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                 except UrlError as error:
                     self._fail("url-note", str(error), "url")
                     return None
-                if info.ignored_text:
+                if info.ignored_text and url_text.strip() != self._url_arrived:
                     # Typed words (or a second address) must not vanish on save.
                     extra = one_line(info.ignored_text, 80)
                     self._fail("url-note", self._tr("evidence.url.extra_text", text=extra), "url")
