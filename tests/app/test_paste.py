@@ -8,14 +8,7 @@ leave the form where it was.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import signal
-import struct
-import subprocess
-import sys
-import termios
 import time
 import tomllib
 from pathlib import Path
@@ -23,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from tests.cli.conftest import ROOT
+from tests.cli.conftest import app_in_pty
 from tests.cli.test_open_app import _read_until
 from tui.cli import main
 from tui.paste import PasteParser
@@ -94,21 +87,9 @@ def test_function_keys_and_two_pastes_in_one_read() -> None:
 def test_a_hostile_paste_in_the_real_app_lands_exactly_in_the_message(tmp_path: Path) -> None:
     case = tmp_path / "c.toml"
     assert main(["new", str(case), "--lang", "en"]) == 0
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", str(case)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=dict(os.environ, TERM="xterm-256color"),
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    os.close(slave)
     url = "https://x.com/calm/status/2124858508309552666"
     entries: list[dict[str, object]] = []
-    try:
+    with app_in_pty(case) as (master, process):
         assert b"All actions" in _read_until(master, b"All actions", timeout=30)
         os.write(master, b"\x1bOR")  # f3
         _read_until(master, b"add", timeout=10)
@@ -126,11 +107,6 @@ def test_a_hostile_paste_in_the_real_app_lands_exactly_in_the_message(tmp_path: 
             entries = tomllib.loads(case.read_text(encoding="utf-8")).get("evidence", [])
         os.write(master, b"\x11")  # ctrl+q
         process.wait(timeout=20)
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        os.close(master)
     [entry] = entries
     assert entry["url"] == url
     assert entry["content"] == HOSTILE

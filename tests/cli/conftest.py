@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +21,32 @@ import pytest
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def app_in_pty(case: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """``abri CASE`` in a real 80×24 pseudo-terminal, as over SSH: yields the terminal's
+    side (write keys to it, read the screen from it) and the process; afterwards the
+    process is killed if it still runs, and the terminal closed."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", str(case)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=dict(os.environ, TERM="xterm-256color"),
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    os.close(slave)
+    try:
+        yield master, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
 
 
 @dataclass

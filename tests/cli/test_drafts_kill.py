@@ -9,21 +9,15 @@ app, opened again, offers the draft back in the form and saves it as an entry.
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import signal
-import struct
-import subprocess
-import sys
-import termios
 import time
 import tomllib
 from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from tests.cli.conftest import ROOT
+from tests.cli.conftest import app_in_pty
 from tests.cli.test_open_app import _read_until
 from tui.app import AbriApp
 from tui.cli import main
@@ -40,19 +34,7 @@ def _drafts(case: Path) -> dict[str, object]:
 async def test_a_draft_survives_kill_9_and_comes_back_in_the_form(tmp_path: Path) -> None:
     case = tmp_path / "c.toml"
     assert main(["new", str(case), "--lang", "en"]) == 0
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", str(case)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=dict(os.environ, TERM="xterm-256color"),
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    os.close(slave)
-    try:
+    with app_in_pty(case) as (master, process):
         assert b"All actions" in _read_until(master, b"All actions", timeout=30)
         os.write(master, b"\x1bOR")  # f3
         _read_until(master, b"add", timeout=10)
@@ -69,11 +51,6 @@ async def test_a_draft_survives_kill_9_and_comes_back_in_the_form(tmp_path: Path
                 break
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
     kept = _drafts(case)["new"]
     assert isinstance(kept, dict)
     draft = kept

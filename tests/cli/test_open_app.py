@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import select
-import struct
-import subprocess
-import sys
-import termios
 import time
 from pathlib import Path
 
-from tests.cli.conftest import ROOT
+from tests.cli.conftest import app_in_pty
 from tui.cli import main
 
 
@@ -34,30 +28,12 @@ def _read_until(master: int, wanted: bytes, timeout: float) -> bytes:
 def test_abri_case_opens_the_app_and_ctrl_q_quits(tmp_path: Path) -> None:
     case = tmp_path / "c.toml"
     assert main(["new", str(case), "--lang", "en"]) == 0
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", str(case)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    os.close(slave)
-    try:
+    with app_in_pty(case) as (master, process):
         # The calm steps are the first screen; its footer offers "^q Quick exit".
         shown = _read_until(master, b"Quick exit", timeout=30)
         assert b"Quick exit" in shown, shown[-500:]
         os.write(master, b"\x11")  # ctrl+q
         code = process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
     assert code == 0
     # Quitting saved nothing unexpected and left the case readable.
     assert main(["check", str(case)]) == 0
