@@ -44,6 +44,7 @@ from tui import __version__
 from tui.capture.policy import allowed_pairs, url_problem
 from tui.capture.proxy import FilteringProxy, leaf_sha256
 from tui.capture.signals import COOKIE_BANNER_SELECTORS, read_page
+from tui.core.blocking import run_to_completion
 
 FULL_PAGE_LIMIT_PX = 15_000
 """The full-page screenshot stops here (about 19 screens): taller pages are clipped, and
@@ -176,29 +177,7 @@ def capture_page(
     if problem is not None:
         raise CaptureError("refused-url", problem)
     coro = _capture(url, staging, chromium, locale, timezone, label, timeout_s, cancel)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    return _run_in_thread(coro)
-
-
-def _run_in_thread(coro: Awaitable[T]) -> T:
-    out: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            out.append(asyncio.run(coro))  # type: ignore[arg-type]
-        except BaseException as error:
-            errors.append(error)
-
-    worker = threading.Thread(target=run, name="abri-capture")
-    worker.start()
-    worker.join()
-    if errors:
-        raise errors[0]
-    return out[0]  # type: ignore[no-any-return]
+    return run_to_completion(coro, "abri-capture")
 
 
 async def _guard(job: Awaitable[T], cancel: threading.Event | None) -> T:

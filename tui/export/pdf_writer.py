@@ -31,10 +31,11 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.blocking import run_to_completion
 from tui.core.i18n import t
 from tui.export.common import ExportCancelled, ExportError
 
@@ -355,14 +356,7 @@ def write_pdf(
             page = work / f"chunk-{number}.html"
             page.write_text(text, encoding="utf-8")
             pages.append(page)
-        coro = _render(pages, binary, work / "profile", cancel)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            parts = asyncio.run(coro)
-        else:
-            # Called from inside a running loop (a test, an async caller): use a thread.
-            parts = _run_in_thread(coro)
+        parts = run_to_completion(_render(pages, binary, work / "profile", cancel), "abri-pdf")
         if cancel is not None and cancel.is_set():
             raise ExportCancelled("cancelled")
         join_pdfs(parts, target, t("export.page.word", lang))
@@ -375,21 +369,3 @@ def write_pdf(
         raise ExportError(t("export.pdf.failed", lang, reason=first[:300])) from error
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _run_in_thread(coro: Coroutine[object, object, list[bytes]]) -> list[bytes]:
-    results: list[list[bytes]] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            results.append(asyncio.run(coro))
-        except BaseException as error:
-            errors.append(error)
-
-    worker = threading.Thread(target=run, name="abri-pdf")
-    worker.start()
-    worker.join()
-    if errors:
-        raise errors[0]
-    return results[0]
