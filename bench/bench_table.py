@@ -348,10 +348,10 @@ def _rows(figures: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def run(quick: bool = False) -> list[Row]:
-    """Figures for 1k and 10k entries (and 50k unless ``quick``), as bench rows."""
+def run(quick: bool = False, sizes: tuple[int, ...] | None = None) -> list[Row]:
+    """Figures for 1k and 10k entries (and 50k unless ``quick``), or ``sizes``, as rows."""
     rows: list[Row] = []
-    for entries in SIZES_QUICK if quick else SIZES_FULL:
+    for entries in sizes or (SIZES_QUICK if quick else SIZES_FULL):
         try:
             rows.extend(_rows(_measure(entries, quick)))
         except Exception as error:  # one size failing must not hide the others
@@ -360,7 +360,10 @@ def run(quick: bool = False) -> list[Row]:
 
 
 def main(argv: list[str]) -> int:
-    """``--child N PATH REPEATS`` (internal) or ``[--quick]``: print the figures."""
+    """``--child N PATH REPEATS`` (internal) or ``[--quick] [--size N]``: print the figures.
+
+    ``--size 50000`` measures that one size only (while working on it).
+    """
     if argv[:1] == ["--reference"]:
         text = Path(argv[1]).read_text(encoding="utf-8")
         start = time.perf_counter()
@@ -372,7 +375,8 @@ def main(argv: list[str]) -> int:
         return 0
     from bench.__main__ import print_table
 
-    print_table(run(quick="--quick" in argv))
+    sizes = tuple(int(argv[i + 1]) for i, arg in enumerate(argv) if arg == "--size")
+    print_table(run(quick="--quick" in argv, sizes=sizes or None))
     return 0
 
 
