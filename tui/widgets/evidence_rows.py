@@ -1,12 +1,11 @@
 """What the evidence table shows, computed from the case without any Textual import.
 
-The evidence table must stay fast at 10,000 entries and more, so everything it needs
-per entry is computed lazily and cached by the identity of the :class:`Evidence`
-object: edits replace an entry object (``dataclasses.replace``) instead of mutating
-it, so a changed entry is simply a new key and nothing else has to be invalidated.
+The evidence table must stay fast at 10,000 entries and more, so what it needs per
+entry (sort key, search text) is computed once and kept in lists aligned with the
+order: edits replace an entry object (``dataclasses.replace``) instead of mutating
+it, so a change is found by identity and only the changed entries are computed again.
 
-* :class:`EvidenceRows` keeps one :class:`RowInfo` per entry, and builds the
-  filtered, sorted list of entries the table shows.
+* :class:`EvidenceRows` builds the filtered, sorted list of entries the table shows.
 * accounts are grouped by :func:`tui.core.accounts.group_accounts` (one rule for the
   accounts view, the exports and the CLI).
 * :func:`short_url` shortens a URL to "host…tail" for a narrow cell.
@@ -141,7 +140,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def search_terms(text: str) -> list[bytes]:
-    """The words of a filter, in the form :meth:`RowInfo.search_text` is searched with."""
+    """The words of a filter, in the form :func:`search_text` is searched with."""
     return [word.encode("utf-8", "surrogatepass") for word in text.lower().split()]
 
 
@@ -150,73 +149,49 @@ def _time_key(entry: Evidence) -> float:
     return when.timestamp() if when is not None else _FAR_FUTURE
 
 
-@dataclass(slots=True)
-class RowInfo:
-    """Cached, derived data for one entry (keyed by the entry object's identity)."""
+def sort_key(entry: Evidence, sort: str) -> tuple[object, ...]:
+    """The entry's place in one of the :data:`SORT_KEYS` orders."""
+    if sort == "account":
+        return (
+            entry.account_id == "" and entry.account_handle == "",
+            entry.account_id or "~" + entry.account_handle.lower(),
+            _time_key(entry),
+            entry.id,
+        )
+    if sort == "platform":
+        return (entry.platform == "", entry.platform, _time_key(entry), entry.id)
+    return (_time_key(entry), entry.id)
 
-    entry: Evidence
-    _search: bytes | None = None
-    # One slot per order rather than a dict of them: a dict is 200 bytes more per entry,
-    # 10 MB at 50,000 entries, for the one order usually asked for.
-    _date_key: tuple[object, ...] | None = None
-    _other_key: tuple[object, ...] | None = None
-    _other_sort: str = ""
 
-    def sort_key(self, sort: str) -> tuple[object, ...]:
-        """The entry's place in one of the :data:`SORT_KEYS` orders (computed once)."""
-        if sort == "date":
-            if self._date_key is None:
-                self._date_key = (_time_key(self.entry), self.entry.id)
-            return self._date_key
-        key = self._other_key if self._other_sort == sort else None
-        if key is None:
-            entry = self.entry
-            if sort == "account":
-                key = (
-                    entry.account_id == "" and entry.account_handle == "",
-                    entry.account_id or "~" + entry.account_handle.lower(),
-                    _time_key(entry),
-                    entry.id,
-                )
-            elif sort == "platform":
-                key = (entry.platform == "", entry.platform, _time_key(entry), entry.id)
-            else:
-                key = (_time_key(entry), entry.id)
-            self._other_key, self._other_sort = key, sort
-        return key
+def search_text(entry: Evidence, names: dict[str, str], categories: dict[str, str]) -> bytes:
+    """Everything one might filter ``entry`` on, lowercase.
 
-    def search_text(self, names: dict[str, str], categories: dict[str, str]) -> bytes:
-        """Everything one might filter on, lowercase, computed once per entry.
-
-        As UTF-8 bytes (see :func:`search_terms`): a substring of the text is exactly a
-        substring of its UTF-8, and one emoji makes a Python string 4 bytes a character
-        (tens of MB over 50,000 messages) where UTF-8 keeps ASCII at one.
-        """
-        if self._search is None:
-            entry = self.entry
-            cats = " ".join(categories.get(c, c) for c in entry.categories)
-            self._search = (
-                "\n".join(
-                    (
-                        entry.id,
-                        entry.url,
-                        entry.url_original,
-                        entry.platform,
-                        platform_label(entry.platform, names),
-                        entry.post_id,
-                        "@" + entry.account_handle if entry.account_handle else "",
-                        entry.account_id,
-                        cats,
-                        entry.content,
-                        entry.notes,
-                        " ".join(a.original_name for a in entry.attachments),
-                        " ".join(f"{r.place} {r.reference}" for r in entry.reports),
-                    )
-                )
-                .lower()
-                .encode("utf-8", "surrogatepass")
+    As UTF-8 bytes (see :func:`search_terms`): a substring of the text is exactly a
+    substring of its UTF-8, and one emoji makes a Python string 4 bytes a character
+    (tens of MB over 50,000 messages) where UTF-8 keeps ASCII at one.
+    """
+    cats = " ".join(categories.get(c, c) for c in entry.categories)
+    return (
+        "\n".join(
+            (
+                entry.id,
+                entry.url,
+                entry.url_original,
+                entry.platform,
+                platform_label(entry.platform, names),
+                entry.post_id,
+                "@" + entry.account_handle if entry.account_handle else "",
+                entry.account_id,
+                cats,
+                entry.content,
+                entry.notes,
+                " ".join(a.original_name for a in entry.attachments),
+                " ".join(f"{r.place} {r.reference}" for r in entry.reports),
             )
-        return self._search
+        )
+        .lower()
+        .encode("utf-8", "surrogatepass")
+    )
 
 
 @dataclass(frozen=True)
@@ -259,10 +234,11 @@ def _no_check(_entry: Evidence) -> Any:
 
 
 class EvidenceRows:
-    """The entries the table shows, in order, with a cache of derived data per entry.
+    """The entries the table shows, in order, with their sort keys and search texts.
 
     Kept: every entry in the current order (with its sort key and search text, in
-    lists aligned with it) and the shown ones.  So a filter keystroke only scans
+    lists aligned with it: no object or dictionary per entry, which cost 7 MB at
+    50,000 entries) and the shown ones.  So a filter keystroke only scans
     texts (no sort: filtering a sorted list keeps it sorted), and a small change of
     the case (an add, an edit, a delete, an undo) is bisected into the order instead
     of sorting 50,000 entries on the UI thread.
@@ -274,7 +250,6 @@ class EvidenceRows:
     def __init__(self, lang: str, names: dict[str, str]) -> None:
         self.lang = lang
         self.names = names
-        self._info: dict[int, RowInfo] = {}
         self.shown: list[Evidence] = []
         """The entries currently shown (filtered and sorted)."""
         self.total = 0
@@ -294,14 +269,6 @@ class EvidenceRows:
         self._texts: list[bytes | None] = []
         """Search text of each entry of ``_sorted`` (None until computed)."""
         self._shown_texts: list[bytes] = []
-
-    def info(self, entry: Evidence) -> RowInfo:
-        """The cached derived data for ``entry`` (created on first use)."""
-        info = self._info.get(id(entry))
-        if info is None or info.entry is not entry:
-            info = RowInfo(entry)
-            self._info[id(entry)] = info
-        return info
 
     def rebuild(self, entries: Sequence[Evidence], version: object = None) -> None:
         """Recompute :attr:`shown` from the case's entries, the filter and the sort.
@@ -337,17 +304,16 @@ class EvidenceRows:
         self.shown, self._shown_texts = list(shown), list(texts)
 
     def _sort(self, entries: Sequence[Evidence]) -> None:
-        # Forget cached rows of entries that are gone (edited or deleted) so memory
-        # does not grow with every edit.
-        if len(self._info) > 2 * len(entries) + 64:
-            alive = {id(e) for e in entries}
-            self._info = {k: v for k, v in self._info.items() if k in alive}
-        info, sort = self.info, self.sort
-        rows = [info(e) for e in entries]
-        rows.sort(key=lambda row: row.sort_key(sort))
-        self._sorted = [row.entry for row in rows]
-        self._keys = [row.sort_key(sort) for row in rows]
-        self._texts = [row._search for row in rows]
+        sort = self.sort
+        # Search texts already computed follow their entries into the new order (the
+        # old order's entries are alive meanwhile, so no identity is reused).
+        known = {id(e): text for e, text in zip(self._sorted, self._texts, strict=True) if text}
+        keys = [sort_key(e, sort) for e in entries]
+        order = sorted(range(len(entries)), key=keys.__getitem__)
+        self._sorted = [entries[i] for i in order]
+        self._keys = [keys[i] for i in order]
+        self._texts = [known.get(id(e)) for e in self._sorted]
+        del known, keys, order
         self._source = list(entries)
         if len(entries) >= _FREEZE_FROM:
             # These rows live as long as the case: keep the collector from rescanning
@@ -358,10 +324,10 @@ class EvidenceRows:
         """Every entry's search text, in order (computing those not warmed yet)."""
         texts = self._texts
         if None in texts:
-            names, categories, info = self.names, self._categories, self.info
+            names, categories, order = self.names, self._categories, self._sorted
             for index, text in enumerate(texts):
                 if text is None:
-                    texts[index] = info(self._sorted[index]).search_text(names, categories)
+                    texts[index] = search_text(order[index], names, categories)
         return texts  # type: ignore[return-value]  # no None left
 
     def _patch(self, entries: Sequence[Evidence]) -> bool:
@@ -376,23 +342,21 @@ class EvidenceRows:
         new_ids = now - before
         if len(gone_ids) + len(new_ids) > self._PATCH_LIMIT:
             return False
-        info, sort = self.info, self.sort
+        sort = self.sort
         order, keys, texts = self._sorted, self._keys, self._texts
         for entry in (e for e in self._source if id(e) in gone_ids):
-            key = info(entry).sort_key(sort)
-            self._info.pop(id(entry), None)  # an edited entry's old row is gone for good
+            key = sort_key(entry, sort)
             at = bisect_left(keys, key)
             while at < len(order) and keys[at] == key and order[at] is not entry:
                 at += 1
             if at < len(order) and order[at] is entry:
                 del order[at], keys[at], texts[at]
         for entry in (e for e in entries if id(e) in new_ids):
-            row = info(entry)
-            key = row.sort_key(sort)
+            key = sort_key(entry, sort)
             at = bisect_left(keys, key)
             order.insert(at, entry)
             keys.insert(at, key)
-            texts.insert(at, row._search)
+            texts.insert(at, None)
         self._source = list(entries)
         return True
 
@@ -404,14 +368,15 @@ class EvidenceRows:
         """
         names, categories = self.names, self._categories
         end = min(start + count, len(entries))
-        # In the table's order when it is known, so the texts land in its list as well.
-        order = self._sorted if len(self._sorted) == len(entries) else entries
-        texts = self._texts if order is self._sorted else None
+        # Into the table's order (the texts are kept there); before the table has one,
+        # there is nowhere to keep them: the first filter computes them.
+        order, texts = self._sorted, self._texts
+        if len(order) != len(entries):
+            return end
         with _collector_paused():
             for index in range(start, end):
-                text = self.info(order[index]).search_text(names, categories)
-                if texts is not None:
-                    texts[index] = text
+                if texts[index] is None:
+                    texts[index] = search_text(order[index], names, categories)
         return end
 
     def index_of(self, evidence_id: str) -> int | None:
