@@ -238,3 +238,46 @@ async def test_a_large_screenshot_is_copied_off_screen_and_escape_stops_it(
     left = [p for p in folder.rglob("*") if p.is_file() and ".backups" not in p.parts]
     assert left == []
     assert evidence_on_disk(path) == []
+
+
+async def test_a_share_sheet_paste_on_two_lines_keeps_the_address(
+    make_case: Callable[..., Path],
+) -> None:
+    """A phone copies "words + newline + address": the address must not be dropped."""
+    path = make_case(language="fr")
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        app.post_message(events.Paste(f"Regardez ce post de @someone\r\n{X_URL}\n"))
+        await pilot.pause()
+        shown = app.screen.query_one("#url", Input).value
+        assert X_URL in shown and "↵" in shown  # the whole paste, line breaks visible
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("ctrl+q")
+    [entry] = evidence_on_disk(path)
+    assert entry["url"] == X_URL
+
+
+async def test_a_paste_on_several_lines_in_a_one_line_field_is_kept_whole(
+    make_case: Callable[..., Path],
+) -> None:
+    path = make_case(language="en")
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        app.post_message(events.Paste(X_URL))
+        await pilot.pause()
+        app.screen.query_one("#handle", Input).focus()
+        await pilot.pause()
+        app.post_message(events.Paste("first line\nsecond line"))
+        await pilot.pause()
+        assert app.screen.query_one("#handle", Input).value == "first line↵second line"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    [entry] = evidence_on_disk(path)
+    assert entry["account_handle"] == "first line\nsecond line"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,13 +55,33 @@ FAT_LIMIT = 4 * 1024**3 - 1
 """Largest file a FAT32 stick can hold."""
 
 FORM_REPORT_PLACES: tuple[str, ...] = ("platform", "pharos", "police")
+"""Where an entry may already have been reported, one line each in the form."""
 
 DRAFT_DELAY = 0.7
 """Seconds after the last key before the draft is written into the case."""
 
 MULTILINE = frozenset(("content", "notes"))
 """Fields that keep their newlines (the others show them as ↵)."""
-"""Where an entry may already have been reported, one line each in the form."""
+
+
+class FieldInput(Input):
+    """A one-line field of the form that keeps the whole of a paste.
+
+    Textual's ``Input`` keeps only the first line of a pasted text: "Regardez ce
+    post" + newline + the address, as a phone's share sheet copies it, lost the
+    address without a word.  The form shows each line break kept this way as ↵ and
+    stores it exactly (see ``EvidenceForm._keep_input_exact``).
+    """
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(event.text)
+            else:
+                self.replace(event.text, *selection)
+        event.prevent_default()  # not Input's own handler too (it would add the first line)
+        event.stop()
 
 
 @dataclass
@@ -254,7 +274,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         with VerticalScroll(id="form-body"):
             yield Static(plain(self._tr(title, id=entry.id)), classes="form-title")
             yield self._label("evidence.field.url")
-            yield Input(
+            yield FieldInput(
                 self._shown("url", entry.url_original or entry.url),
                 id="url",
                 placeholder=self._tr("evidence.field.url-placeholder"),
@@ -273,9 +293,11 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                     )
                 with Vertical(classes="form-cell"):
                     yield self._label("evidence.field.post-id")
-                    yield Input(self._shown("post-id", entry.post_id), id="post-id", compact=True)
+                    yield FieldInput(
+                        self._shown("post-id", entry.post_id), id="post-id", compact=True
+                    )
             yield self._label("evidence.field.posted-at")
-            yield Input(
+            yield FieldInput(
                 self._auto_time_text,
                 id="posted-at",
                 placeholder=self._tr("evidence.field.posted-at-placeholder"),
@@ -285,12 +307,12 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             with Horizontal(classes="form-row"):
                 with Vertical(classes="form-cell"):
                     yield self._label("evidence.field.account-id")
-                    yield Input(
+                    yield FieldInput(
                         self._shown("account-id", entry.account_id), id="account-id", compact=True
                     )
                 with Vertical(classes="form-cell"):
                     yield self._label("evidence.field.handle")
-                    yield Input(
+                    yield FieldInput(
                         self._shown("handle", entry.account_handle),
                         id="handle",
                         placeholder="@",
@@ -306,7 +328,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             )
             yield self._label("evidence.field.screenshots")
             yield Static("", id="shots-list", classes="field-note")
-            yield Input(
+            yield FieldInput(
                 "",
                 id="shot-path",
                 suggester=PathSuggester(),
@@ -323,13 +345,13 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                     yield Static(
                         plain(self._tr(f"evidence.report.{place}")), classes="report-place"
                     )
-                    yield Input(
+                    yield FieldInput(
                         self._fmt(report.date) if report and report.date else "",
                         id=f"report-{place}-date",
                         placeholder=self._tr("evidence.field.report-date"),
                         compact=True,
                     )
-                    yield Input(
+                    yield FieldInput(
                         self._shown(f"report-{place}-ref", report.reference if report else ""),
                         id=f"report-{place}-ref",
                         placeholder=self._tr("evidence.field.report-ref"),
