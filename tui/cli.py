@@ -801,7 +801,9 @@ def _check(args: argparse.Namespace, session: CaseSession, say: Output) -> int:
         # The store fell back to a backup: the file itself is what check must judge.
         return UNREADABLE
     case = casefile.case
-    files = sum(len(entry.attachments) for entry in case.evidence)
+    # Files on disk, not attachment records: a picture kept once is shared by every
+    # record of it (the same capture bytes for two entries, a page and its embed).
+    files = len({a.path for entry in case.evidence for a in entry.attachments})
     say.say(
         "cli.check.summary",
         path=str(args.case),

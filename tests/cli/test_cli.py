@@ -159,6 +159,9 @@ def test_the_same_screenshot_on_two_entries_is_stored_once(abri: Abri, tmp_path:
     first, other = read_case(case)["evidence"]
     assert first["attachments"][0]["path"] == other["attachments"][0]["path"]
     assert len(list((tmp_path / "c-files").glob("*.png"))) == 1
+    checked = abri("check", case)
+    assert checked.code == 0, checked.err
+    assert "2 entries, 1 attached file." in checked.out  # one file on disk, not two
 
 
 @pytest.mark.parametrize(
