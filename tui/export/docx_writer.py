@@ -41,6 +41,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import PACKAGE_URI, PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
 from docx.parts.image import ImagePart
@@ -490,7 +492,56 @@ def write_docx(
     _signature(end, dossier)
     end.flush()
     _write_annex(document, dossier, resolved, parts, cancel)
-    document.save(str(target))
+    _save(document, target)
+
+
+_RELS = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+)
+
+
+def _rels_xml(rels: Any) -> bytes:
+    """A part's relationships as python-docx writes them, built as text (python-docx
+    parses a small document per relationship: one per picture and per link)."""
+    lines = [_RELS]
+    for rel in rels.values():
+        mode = ' TargetMode="External"' if rel.is_external else ""
+        lines.append(
+            f'<Relationship Id="{_esc(rel.rId)}" Type="{_esc(rel.reltype)}"'
+            f' Target="{_esc(rel.target_ref)}"{mode}/>'
+        )
+    lines.append("</Relationships>")
+    return "".join(lines).encode("utf-8")
+
+
+class _Zip:
+    """The interface python-docx's ``PackageWriter`` writes members to, over a zip file
+    deflated as python-docx's own (deflating the pictures again still saves a little:
+    the dossier is often sent by e-mail)."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        """Add one member."""
+        self.archive.writestr(pack_uri.membername, blob)
+
+
+def _save(document: Any, target: Path) -> None:
+    """``document.save(target)``, the relationships written by :func:`_rels_xml`."""
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        writer = _Zip(archive)
+        PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+        writer.write(PACKAGE_URI.rels_uri, _rels_xml(package.rels))
+        for part in parts:
+            writer.write(part.partname, part.blob)
+            if len(part.rels):
+                writer.write(part.partname.rels_uri, _rels_xml(part.rels))
 
 
 def _signature(chunk: _Chunk, dossier: Dossier) -> None:
