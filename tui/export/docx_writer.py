@@ -105,6 +105,9 @@ prefixes, so the moved elements need no declarations of their own)."""
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 """No blank-text removal (a run of spaces is case text); ``huge_tree`` because one
 fragment holds a whole table and a field may hold a 100 KB line."""
+_BATCH = 250
+"""Rows (ten times as many paragraphs) written as text before they are parsed: the
+text of a whole 50,000-entry table is never held beside its tree."""
 _XMLNS = re.compile(r' xmlns:[A-Za-z0-9]+="[^"]*"')
 
 
@@ -311,6 +314,8 @@ class _Rows:
             )
             + "</w:tr>"
         )
+        if len(self.rows) >= _BATCH:
+            self.flush()
 
     def flush(self) -> None:
         """Append the rows written so far to the table."""
@@ -346,20 +351,22 @@ class _Chunk:
     def add(self, paragraph: str) -> None:
         """A paragraph (or section break) written with :func:`_p`."""
         self.xml.append(paragraph)
+        if len(self.xml) >= _BATCH * 10:
+            self.flush()
 
     def heading(self, text: str, style_id: str, *, page_break: bool = False) -> None:
         """A heading paragraph; the style is set by its ID because looking a style up
         by name scans every relationship of the document (one per picture)."""
-        self.xml.append(_p(_r(text), style_id, keep_next=True, page_break=page_break))
+        self.add(_p(_r(text), style_id, keep_next=True, page_break=page_break))
 
     def text(self, text: str, *, italic: bool = False, bold: bool = False) -> None:
         """A plain paragraph."""
-        self.xml.append(_p(_r(text, italic=italic, bold=bold)))
+        self.add(_p(_r(text, italic=italic, bold=bold)))
 
     def line(self, label: str, value: str = "", more: str = "") -> None:
         """``Label : value`` with the label in bold, then ``more`` (runs as XML text)."""
         runs = _r(label + self.sep, bold=True) + (_r(value) if value else "") + more
-        self.xml.append(_p(runs, space_after=40))
+        self.add(_p(runs, space_after=40))
 
     def flush(self) -> None:
         """Move what was written into the document, before its section properties."""
