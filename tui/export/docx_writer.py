@@ -60,6 +60,7 @@ from docx.shared import Length, Mm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
 from tui.core.case import Evidence
+from tui.core.text import xml_safe
 from tui.export.common import (
     Dossier,
     ExportCancelled,
@@ -112,7 +113,12 @@ _XMLNS = re.compile(r' xmlns:[A-Za-z0-9]+="[^"]*"')
 
 
 def _esc(text: str) -> str:
-    """``text`` as XML character data (and attribute values: quotes escaped too)."""
+    """``text`` as XML character data (and attribute values: quotes escaped too).
+
+    A character XML cannot hold becomes a visible marker (:func:`safe` has made the
+    case's text so already; this keeps the document well-formed whatever comes in).
+    """
+    text = xml_safe(text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
@@ -127,6 +133,42 @@ def _bare(element: Any) -> str:
     """An element of the document as XML text without namespace declarations
     (it is put back where the document's root declares them)."""
     return _XMLNS.sub("", etree.tostring(element, encoding="unicode"))
+
+
+class _Text:
+    """The body's XML text, held in the tree by placeholders until the document is saved.
+
+    Parsing the text into elements only for lxml to serialize them again at the save
+    was a fifth of a big export: the tree holds one small placeholder per batch and
+    :meth:`splice` puts the text in its place in the serialized document.  The text is
+    well-formed by construction (every value through :func:`_esc`).
+    """
+
+    _MARK = re.compile(rb'<w:abriText w:n="([0-9]+)"/>')
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def hold(self, xml: str) -> Any:
+        """A placeholder element standing for ``xml`` (put it where the text goes)."""
+        marker = OxmlElement("w:abriText")
+        marker.set(qn("w:n"), str(len(self.pieces)))
+        self.pieces.append(xml)
+        return marker
+
+    def splice(self, document_xml: bytes) -> bytes:
+        """The serialized document with every placeholder replaced by its text."""
+        used: list[int] = []
+
+        def text(match: re.Match[bytes]) -> bytes:
+            used.append(int(match.group(1)))
+            return self.pieces[used[-1]].encode("utf-8")
+
+        spliced = self._MARK.sub(text, document_xml)
+        # Each placeholder exactly once, or the document would lose (or repeat) text.
+        if sorted(used) != list(range(len(self.pieces))):
+            raise RuntimeError("docx: body text placeholders lost")
+        return spliced
 
 
 _LINK_PROPS = '<w:color w:val="0B4F9C"/><w:u w:val="single"/>'
@@ -220,6 +262,8 @@ class _Parts:
         self.links: dict[str, str] = {}
         # Shape IDs must be unique in the document; the template's own are small.
         self.shape_id = 100_000
+        self.held = _Text()
+        """The body's text until the save (see :class:`_Text`)."""
 
     def image(self, sha256: str, piece: Slice) -> tuple[str, str] | None:
         """(relationship ID, file name) of the slice's image part; None if Word cannot read it.
@@ -293,8 +337,11 @@ class _Rows:
     table are kept whole on a page (``cantSplit``).
     """
 
-    def __init__(self, table: Any, widths: tuple[int, ...], *, keep_together: bool) -> None:
+    def __init__(
+        self, table: Any, widths: tuple[int, ...], *, keep_together: bool, held: _Text | None
+    ) -> None:
         self.tbl = table._tbl
+        self.held = held
         self.start = (
             '<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>' if keep_together else "<w:tr>"
         )
@@ -320,7 +367,11 @@ class _Rows:
     def flush(self) -> None:
         """Append the rows written so far to the table."""
         if self.rows:
-            self.tbl.extend(_fragment("".join(self.rows)))
+            xml = "".join(self.rows)
+            if self.held is not None:
+                self.tbl.append(self.held.hold(xml))
+            else:
+                self.tbl.extend(_fragment(xml))
             self.rows = []
 
 
@@ -342,10 +393,12 @@ class _Chunk:
     ``w:sectPr`` (found once) at the end: every step is constant-time.
     """
 
-    def __init__(self, section: Any, sep: str) -> None:
+    def __init__(self, section: Any, sep: str, held: _Text | None = None) -> None:
         self.section = section
         """The body's ``w:sectPr``, found once (looking it up again scans the body)."""
         self.sep = sep
+        self.held = held
+        """Where the text waits for the save (None: parsed into the tree at once)."""
         self.xml: list[str] = []
 
     def add(self, paragraph: str) -> None:
@@ -371,8 +424,12 @@ class _Chunk:
     def flush(self) -> None:
         """Move what was written into the document, before its section properties."""
         if self.xml:
-            for child in _fragment("".join(self.xml)):
-                self.section.addprevious(child)
+            xml = "".join(self.xml)
+            if self.held is not None:
+                self.section.addprevious(self.held.hold(xml))
+            else:
+                for child in _fragment(xml):
+                    self.section.addprevious(child)
             self.xml = []
 
 
@@ -481,25 +538,25 @@ def write_docx(
     document.add_heading(tr("export.title"), level=0)
     sect_pr = document.element.body.sectPr
     sep = dossier.sep
-    head = _Chunk(sect_pr, sep)
+    parts = _Parts(document)
+    head = _Chunk(sect_pr, sep, parts.held)
     for label, value in dossier.header_lines():
         head.line(label, value)
     head.text(tr("export.table.intro"), italic=True)
     head.flush()
 
-    parts = _Parts(document)
     resolved = _write_table(document, dossier, parts, progress, cancel)
-    _write_bordereau(document, dossier, resolved)
+    _write_bordereau(document, dossier, resolved, parts)
     _write_accounts(document, dossier, parts)
     _write_details(document, dossier, resolved, parts, cancel)
-    end = _Chunk(sect_pr, sep)
+    end = _Chunk(sect_pr, sep, parts.held)
     end.heading(tr("export.statement.title"), "Heading1")
     for line in dossier.statement():
         end.text(line)
     _signature(end, dossier)
     end.flush()
     _write_annex(document, dossier, resolved, parts, cancel)
-    _save(document, target)
+    _save(document, target, parts.held)
 
 
 _RELS = (
@@ -535,8 +592,9 @@ class _Zip:
         self.archive.writestr(pack_uri.membername, blob)
 
 
-def _save(document: Any, target: Path) -> None:
-    """``document.save(target)``, the relationships written by :func:`_rels_xml`."""
+def _save(document: Any, target: Path, held: _Text) -> None:
+    """``document.save(target)``, the body's text spliced in (:class:`_Text`) and the
+    relationships written by :func:`_rels_xml`."""
     package = document.part.package
     parts = list(package.parts)
     for part in parts:
@@ -546,7 +604,8 @@ def _save(document: Any, target: Path) -> None:
         PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
         writer.write(PACKAGE_URI.rels_uri, _rels_xml(package.rels))
         for part in parts:
-            writer.write(part.partname, part.blob)
+            blob = part.blob
+            writer.write(part.partname, held.splice(blob) if part is document.part else blob)
             if len(part.rels):
                 writer.write(part.partname.rels_uri, _rels_xml(part.rels))
 
@@ -574,7 +633,7 @@ def _write_table(
     table = _fixed_table(document, 1, COLUMNS)
     _header_row(table, dossier.headings(), COLUMNS)
     resolved: dict[str, list[ResolvedFile]] = {}
-    rows = _Rows(table, COLUMNS, keep_together=True)
+    rows = _Rows(table, COLUMNS, keep_together=True, held=parts.held)
     for done, entry in enumerate(entries):
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
@@ -708,11 +767,11 @@ def _account_cell(dossier: Dossier, entry: Evidence, parts: _Parts) -> list[str]
 
 
 def _write_bordereau(
-    document: Any, dossier: Dossier, resolved: dict[str, list[ResolvedFile]]
+    document: Any, dossier: Dossier, resolved: dict[str, list[ResolvedFile]], parts: _Parts
 ) -> None:
     """The numbered list of exhibits: one row per pièce."""
     tr = dossier.tr
-    chunk = _Chunk(document.element.body.sectPr, dossier.sep)
+    chunk = _Chunk(document.element.body.sectPr, dossier.sep, parts.held)
     chunk.heading(tr("export.bordereau.title"), "Heading1", page_break=True)
     chunk.text(dossier.trn("export.bordereau.count", len(dossier.entries)))
     chunk.flush()
@@ -724,7 +783,7 @@ def _write_bordereau(
         + ["SHA-256"],
         widths,
     )
-    rows = _Rows(table, widths, keep_together=False)
+    rows = _Rows(table, widths, keep_together=False, held=parts.held)
     for entry in dossier.entries:
         files = resolved.get(entry.id, [])
         account = safe(entry.account_id) or tr("export.no_account_id")
@@ -756,7 +815,7 @@ def _write_details(
 ) -> None:
     tr = dossier.tr
     lang = dossier.lang
-    chunk = _Chunk(document.element.body.sectPr, dossier.sep)
+    chunk = _Chunk(document.element.body.sectPr, dossier.sep, parts.held)
     line = chunk.line
     chunk.heading(tr("export.details.title"), "Heading1", page_break=True)
     for entry in dossier.entries:
@@ -837,7 +896,7 @@ def _file_note_status(dossier: Dossier, file: ResolvedFile) -> str:
 def _write_accounts(document: Any, dossier: Dossier, parts: _Parts) -> None:
     tr = dossier.tr
     accounts = dossier.accounts()
-    chunk = _Chunk(document.element.body.sectPr, dossier.sep)
+    chunk = _Chunk(document.element.body.sectPr, dossier.sep, parts.held)
     chunk.heading(tr("export.accounts.title"), "Heading1")
     if not accounts:
         chunk.text(tr("export.accounts.none"))
@@ -851,7 +910,7 @@ def _write_accounts(document: Any, dossier: Dossier, parts: _Parts) -> None:
         [tr(f"export.accounts.{key}") for key in ("id", "platform", "handles", "count", "span")],
         widths,
     )
-    rows = _Rows(table, widths, keep_together=False)
+    rows = _Rows(table, widths, keep_together=False, held=parts.held)
     for account in accounts:
         first = [_p(_r(safe(account.account_id) or tr("export.no_account_id"), bold=True))]
         handle = account.handles[-1] if account.handles else ""
@@ -915,7 +974,7 @@ def _write_annex(
     body_sect = document.element.body.sectPr
     # The section properties of the table's landscape section, and a portrait copy.
     sections = {wide: _bare(_orient(copy.deepcopy(body_sect), wide)) for wide in (True, False)}
-    chunk = _Chunk(body_sect, dossier.sep)
+    chunk = _Chunk(body_sect, dossier.sep, parts.held)
     # End the table's landscape section here.
     chunk.add(_section_break(sections[True]))
     uses = Counter(f.attachment.sha256 for files in resolved.values() for f in files)
