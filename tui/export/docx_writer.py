@@ -24,13 +24,13 @@ so 1,000 pictures took ~20 s and 2,000 ~80 s.  :class:`_Parts` adds each image
 part once (keyed by SHA-256 and slice), names parts and relationships from its
 own counters and builds the drawing itself.
 
-Fast: the body (paragraphs, runs, table rows, drawings) is written as XML text —
-every piece of case text escaped by :func:`_esc` — and parsed by lxml once per
-part of the document, then moved in front of the section properties found once.
-Building the same elements one ``SubElement`` at a time cost about 6 µs each,
-half of a 1,000-entry export; parsing them costs a tenth of that.  The text
-passed in is already document-safe (:func:`tui.export.common.safe`): a character
-XML cannot hold would fail the parse just as it failed lxml's setters before.
+Fast: the body (paragraphs, runs, table rows, drawings) is written as XML text,
+every value escaped and made XML-safe by :func:`_esc`.  Building the same elements
+one ``SubElement`` at a time cost about 6 µs each, half of a 1,000-entry export.
+The tree python-docx saves holds the document's skeleton (styles, sections, the
+tables' properties and header rows) and one placeholder per batch of text, which
+:class:`_Text` replaces with the text in the serialized document.  Other writers
+(the complaint draft) parse their text into the tree (:func:`_fragment`).
 
 python-docx is imported here only, and this module is imported only when a
 .docx is asked for (start-up stays fast).
@@ -107,8 +107,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 """No blank-text removal (a run of spaces is case text); ``huge_tree`` because one
 fragment holds a whole table and a field may hold a 100 KB line."""
 _BATCH = 250
-"""Rows (ten times as many paragraphs) written as text before they are parsed: the
-text of a whole 50,000-entry table is never held beside its tree."""
+"""Rows (ten times as many paragraphs) per piece of body text (placeholder, or parse)."""
 _XMLNS = re.compile(r' xmlns:[A-Za-z0-9]+="[^"]*"')
 
 
