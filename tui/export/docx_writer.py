@@ -591,11 +591,32 @@ class _Zip:
         self.archive.writestr(pack_uri.membername, blob)
 
 
+def _package_parts(package: Any) -> list[Any]:
+    """``package.parts`` in the same order (depth-first over the relationships), without
+    python-docx's scan of a list of the parts already seen for each part (quadratic in
+    the number of pictures)."""
+    seen: set[int] = set()
+    found: list[Any] = []
+    pending = [iter(package.rels.values())]
+    while pending:
+        rel = next(pending[-1], None)
+        if rel is None:
+            pending.pop()
+            continue
+        if rel.is_external or id(rel.target_part) in seen:
+            continue
+        part = rel.target_part
+        seen.add(id(part))
+        found.append(part)
+        pending.append(iter(part.rels.values()))
+    return found
+
+
 def _save(document: Any, target: Path, held: _Text) -> None:
     """``document.save(target)``, the body's text spliced in (:class:`_Text`) and the
     relationships written by :func:`_rels_xml`."""
     package = document.part.package
-    parts = list(package.parts)
+    parts = _package_parts(package)
     for part in parts:
         part.before_marshal()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
