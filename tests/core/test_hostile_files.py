@@ -24,6 +24,7 @@ from PIL import Image
 
 from tui.core.attachments import (
     AttachError,
+    AttachmentReader,
     UnsafeFileError,
     attach_file,
     image_kind,
@@ -231,6 +232,45 @@ def test_read_attachment_refuses_links_out_loops_and_bad_paths(tmp_path: Path) -
     assert kinds == {
         "alice-files/out.png": "outside",
         "alice-files/loop.png": "loop",
+        "../secret.txt": "outside",
+        "/etc/passwd": "outside",
+    }
+
+
+def test_an_export_reading_many_files_refuses_the_same_and_a_file_swapped_after_listing(
+    tmp_path: Path,
+) -> None:
+    """The exporters' reader (folder listed once) refuses what read_attachment refuses,
+    and a file replaced by a link out after the listing is refused, never followed."""
+    path = write_case(tmp_path, {})
+    evidence = tmp_path / "alice-files"
+    (tmp_path / "secret.txt").write_text("ssh key")
+    os.symlink("../secret.txt", evidence / "out.png")
+    os.symlink("loop.png", evidence / "loop.png")
+    (evidence / "ok.png").write_bytes(b"fine")
+    (evidence / "swapped.png").write_bytes(b"was fine")
+    reader = AttachmentReader(path)
+    assert reader.read("alice-files/ok.png") == (evidence / "ok.png", b"fine")
+    (evidence / "swapped.png").unlink()
+    os.symlink("../secret.txt", evidence / "swapped.png")
+    kinds = {}
+    for relative in (
+        "alice-files/out.png",
+        "alice-files/loop.png",
+        "alice-files/gone.png",
+        "alice-files/swapped.png",
+        "../secret.txt",
+        "/etc/passwd",
+    ):
+        with pytest.raises(UnsafeFileError) as caught:
+            reader.read(relative)
+        kinds[relative] = caught.value.kind
+        assert "ssh key" not in str(caught.value)
+    assert kinds == {
+        "alice-files/out.png": "outside",
+        "alice-files/loop.png": "loop",
+        "alice-files/gone.png": "missing",
+        "alice-files/swapped.png": "unreadable",
         "../secret.txt": "outside",
         "/etc/passwd": "outside",
     }

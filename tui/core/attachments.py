@@ -325,6 +325,57 @@ def read_attachment(case_path: Path, relative: str, *, max_bytes: int = FAT_MAX_
     return read_regular(full, inside=evidence_folder(case_path), max_bytes=max_bytes)
 
 
+class AttachmentReader:
+    """:func:`attachment_file` and :func:`read_attachment` for many files of one case.
+
+    For an export of thousands of attachments: the evidence folder is resolved and
+    listed once (as :func:`verify` does), so a plain regular file listed directly in
+    it needs no ``realpath`` — it is inside the folder by construction.  Any other
+    path takes :func:`attachment_file`'s checks.  The file opened must be the one
+    listed (same device and inode): a file swapped for a link after the listing is
+    refused, never followed.  Refusals are the same :class:`UnsafeFileError` kinds.
+    """
+
+    def __init__(self, case_path: Path) -> None:
+        self.base = Path(case_path).parent
+        self.folder = evidence_folder(Path(case_path))
+        self.real_root = os.path.realpath(self.folder)
+        self.listing = _listing(self.folder)
+
+    def _checked(self, relative: str) -> tuple[Path, os.stat_result | None]:
+        if attachment_path_problem(relative, self.folder.name) is not None:
+            raise _refusal("outside", safe_name(relative))
+        full = self.base / relative
+        try:
+            listed = _listed_file(self.listing, relative, full)
+        except UnsafeFileError:
+            raise _refusal("missing", safe_name(Path(relative).name)) from None
+        if listed is None:
+            _check_regular(full, self.folder, FAT_MAX_BYTES, self.real_root)
+        return full, listed
+
+    def path(self, relative: str) -> Path:
+        """The absolute path of an attachment that may be read (see :func:`attachment_file`)."""
+        return self._checked(relative)[0]
+
+    def read(self, relative: str, *, max_bytes: int = FAT_MAX_BYTES) -> tuple[Path, bytes]:
+        """The absolute path and bytes of an attachment (see :func:`read_attachment`)."""
+        full, listed = self._checked(relative)
+        name = safe_name(full.name)
+        with open_regular(full, max_bytes=max_bytes) as handle:
+            if listed is not None:
+                opened = os.fstat(handle.fileno())
+                if (opened.st_dev, opened.st_ino) != (listed.st_dev, listed.st_ino):
+                    raise _refusal("unreadable", name, "changed while opened")
+            try:
+                data = handle.read(max_bytes + 1)
+            except OSError as exc:
+                raise _refusal("unreadable", name, _why(exc)) from None
+        if len(data) > max_bytes:  # it grew while we read it
+            raise _refusal("too-big", name, _size_text(max_bytes))
+        return full, data
+
+
 # ---------------------------------------------------------------------------
 # Images: checked, not trusted
 

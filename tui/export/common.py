@@ -270,23 +270,32 @@ def evidence_dir(source: CaseSource) -> Path:
     return source.path.parent / f"{source.path.stem}-files"
 
 
-def resolve(source: CaseSource, attachment: Attachment, *, read: bool = True) -> ResolvedFile:
+def resolve(
+    source: CaseSource, attachment: Attachment, *, read: bool = True, reader: Any = None
+) -> ResolvedFile:
     """Find an attachment's file, refusing any path that leads out of the evidence folder.
 
     Only a regular file inside the evidence folder is read (a FIFO, a device, a symlink
     loop or a link leading out never blocks or crashes an export: see
-    :func:`tui.core.attachments.attachment_file`).  With ``read``, the bytes are loaded
-    and their SHA-256 compared with the recorded one, so an altered file is flagged in
-    the export instead of shown as proof.
+    :func:`tui.core.attachments.attachment_file`).  With ``read``, the bytes are read
+    once and their SHA-256 computed from them now and compared with the recorded one,
+    so an altered file is flagged in the export instead of shown as proof.  ``reader``
+    (a :class:`tui.core.attachments.AttachmentReader` of this case, see
+    :meth:`Dossier.resolve`) makes the same checks for many files at less cost.
     """
     from tui.core.attachments import UnsafeFileError, attachment_file, read_attachment
 
     rel = attachment.path.replace("\\", "/")
     try:
-        candidate = attachment_file(source.path, rel)
-        if not read:
-            return ResolvedFile(attachment, candidate, "ok")
-        data = read_attachment(source.path, rel)
+        if reader is not None:
+            if not read:
+                return ResolvedFile(attachment, reader.path(rel), "ok")
+            candidate, data = reader.read(rel)
+        else:
+            candidate = attachment_file(source.path, rel)
+            if not read:
+                return ResolvedFile(attachment, candidate, "ok")
+            data = read_attachment(source.path, rel)
     except UnsafeFileError as error:
         status = "outside" if error.kind == "outside" else "missing"
         return ResolvedFile(
@@ -329,9 +338,23 @@ class Dossier:
     )
     """Embedded copies of the captures, shared by the Word and HTML writers."""
     _numbers: dict[str, int] = field(default_factory=dict)
+    _reader: Any = None
+    _plain: dict[str, str] = field(default_factory=dict)
+    """Messages without parameters, looked up once (a 1,000-entry dossier asks ~20,000)."""
+    _times: dict[tuple[datetime, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._numbers = {entry.id: index + 1 for index, entry in enumerate(self.entries)}
+
+    def resolve(self, attachment: Attachment) -> ResolvedFile:
+        """:func:`resolve` with the evidence folder resolved and listed once per dossier
+        (the listing is taken at the first file; each file is still checked, read and
+        hashed when it is resolved)."""
+        if self._reader is None:
+            from tui.core.attachments import AttachmentReader
+
+            self._reader = AttachmentReader(self.source.path)
+        return resolve(self.source, attachment, reader=self._reader)
 
     @property
     def case(self) -> Case:
@@ -344,6 +367,14 @@ class Dossier:
 
     def tr(self, key: str, **params: Any) -> str:
         """A message in the document's language (French typography in French)."""
+        if not params:
+            known = self._plain.get(key)
+            if known is None:
+                known = self._plain[key] = self._message(key)
+            return known
+        return self._message(key, **params)
+
+    def _message(self, key: str, **params: Any) -> str:
         text = message(key, self.lang)
         if text is None:
             return t(key, self.lang, **params)
@@ -367,7 +398,13 @@ class Dossier:
 
     def time(self, dt: datetime | None, source: str = "") -> str:
         """A time in the case's zone with its offset (no false seconds for typed times)."""
-        return format_time(dt, self.case, self.lang, source)
+        if dt is None:
+            return ""
+        key = (dt, source)
+        known = self._times.get(key)
+        if known is None:
+            known = self._times[key] = format_time(dt, self.case, self.lang, source)
+        return known
 
     def publication_line(self, entry: Evidence) -> str:
         """The publication time with its source, or a sentence saying it is unknown."""

@@ -33,7 +33,7 @@ from tui.export.common import (
     publication,
     safe,
 )
-from tui.export.docx_writer import _Chunk, _footer, _link, _paragraph, _Parts, _properties, _run
+from tui.export.docx_writer import _Chunk, _footer, _link, _p, _Parts, _properties, _r
 
 NARRATIVE_LIMIT = 200
 """Entries told one by one; beyond, the narrative refers to the bordereau."""
@@ -110,7 +110,7 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
     section.bottom_margin = Mm(22)
     _footer(section, dossier)
     parts = _Parts(document)
-    body = _Chunk(document, document.element.body.sectPr, dossier.sep)
+    body = _Chunk(document.element.body.sectPr, dossier.sep)
     blank = "…………………………"
 
     body.text(tr("export.complaint.draft"), italic=True)
@@ -120,12 +120,12 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
         ("contact", safe(case.concerns_contact) or blank),
     ):
         body.line(tr(f"export.complaint.identity.{label}"), value)
-    _paragraph(body.element)
+    body.add(_p())
     body.text(tr("export.complaint.to"), bold=True)
     body.text(tr("export.complaint.court", blank=blank))
-    _paragraph(body.element)
+    body.add(_p())
     body.line(tr("export.complaint.object_label"), tr("export.complaint.object"))
-    _paragraph(body.element)
+    body.add(_p())
     body.text(tr("export.complaint.salutation"))
     body.text(tr("export.complaint.opening"))
     accounts = dossier.accounts()
@@ -163,15 +163,13 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
             current_day = day
             body.text(tr("export.complaint.day", day=day), bold=True)
         kinds = ", ".join(category_label(c, dossier.lang) for c in entry.categories)
-        p = _paragraph(body.element, space_after=80)
         found = publication(entry)
         if found is not None:
             told = dossier.time(*found)
         else:
             # Never tell a capture time as the time the message was posted.
             told = tr("export.complaint.when_unknown", seen=entry_time_line(dossier, entry))
-        _run(
-            p,
+        runs = _r(
             tr(
                 "export.complaint.fact",
                 when=told,
@@ -180,13 +178,13 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
             ),
         )
         if entry.content:
-            _run(p, " " + tr("export.complaint.quote", text=_quote(entry.content)))
+            runs += _r(" " + tr("export.complaint.quote", text=_quote(entry.content)))
         if kinds:
-            _run(p, " " + tr("export.complaint.kinds", kinds=kinds), italic=True)
+            runs += _r(" " + tr("export.complaint.kinds", kinds=kinds), italic=True)
         copied = entry.url_original or entry.url
         if copied:
-            _run(p, " ")
-            _link(p, parts, safe(copied), copied, size=18)
+            runs += _r(" ") + _link(parts, safe(copied), copied, size=18)
+        body.add(_p(runs, space_after=80))
 
     body.heading(tr("export.complaint.qual_title"), "Heading1")
     body.text(tr("export.complaint.qual_intro"), italic=True)
@@ -229,9 +227,9 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
         body.text(tr(f"export.complaint.{key}"))
     body.text(tr("export.complaint.prescription"))
 
-    _paragraph(body.element)
+    body.add(_p())
     body.text(tr("export.complaint.closing"))
-    _paragraph(body.element)
+    body.add(_p())
     for line in dossier.signature_lines():
         body.text(line, bold=True)
     body.flush()

@@ -22,8 +22,15 @@ Linear time: python-docx's ``add_picture`` and ``relate_to`` scan every part and
 relationship for each new one, and computing shape IDs scans the whole document,
 so 1,000 pictures took ~20 s and 2,000 ~80 s.  :class:`_Parts` adds each image
 part once (keyed by SHA-256 and slice), names parts and relationships from its
-own counters and builds the drawing itself; paragraphs are built with lxml into
-detached bodies moved in front of the section properties found once.
+own counters and builds the drawing itself.
+
+Fast: the body (paragraphs, runs, table rows, drawings) is written as XML text,
+every value escaped and made XML-safe by :func:`_esc`.  Building the same elements
+one ``SubElement`` at a time cost about 6 µs each, half of a 1,000-entry export.
+The tree python-docx saves holds the document's skeleton (styles, sections, the
+tables' properties and header rows) and one placeholder per batch of text, which
+:class:`_Text` replaces with the text in the serialized document.  Other writers
+(the complaint draft) parse their text into the tree (:func:`_fragment`).
 
 python-docx is imported here only, and this module is imported only when a
 .docx is asked for (start-up stays fast).
@@ -32,26 +39,28 @@ python-docx is imported here only, and this module is imported only when a
 from __future__ import annotations
 
 import copy
+import re
 import threading
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.document import _Body
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import PACKAGE_URI, PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.shape import CT_Inline
+from docx.oxml.ns import nsmap, qn
 from docx.parts.image import ImagePart
-from docx.shared import Emu, Mm, Pt
+from docx.shared import Length, Mm, Pt
 from lxml import etree  # type: ignore[import-untyped]
 
 from tui.core.case import Evidence
+from tui.core.text import xml_safe
 from tui.export.common import (
     Dossier,
     ExportCancelled,
@@ -68,7 +77,6 @@ from tui.export.common import (
     platform_name,
     profile_url,
     publication,
-    resolve,
     safe,
     source_label,
 )
@@ -89,6 +97,159 @@ _MM = 36_000
 """EMU per millimetre."""
 
 
+# ---------------------------------------------------------------- XML as text
+
+_DECLARATIONS = " ".join(f'xmlns:{prefix}="{nsmap[prefix]}"' for prefix in ("w", "r", "wp"))
+_WRAPPER = f"<w:body {_DECLARATIONS}>"
+"""The detached body fragments are parsed in (the document's root declares the same
+prefixes, so the moved elements need no declarations of their own)."""
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+"""No blank-text removal (a run of spaces is case text); ``huge_tree`` because one
+fragment holds a whole table and a field may hold a 100 KB line."""
+_BATCH = 250
+"""Rows (ten times as many paragraphs) per piece of body text (placeholder, or parse)."""
+_XMLNS = re.compile(r' xmlns:[A-Za-z0-9]+="[^"]*"')
+
+
+def _esc(text: str) -> str:
+    """``text`` as XML character data (and attribute values: quotes escaped too).
+
+    A character XML cannot hold becomes a visible marker (:func:`safe` has made the
+    case's text so already; this keeps the document well-formed whatever comes in).
+    """
+    text = xml_safe(text)
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _fragment(xml: str) -> list[Any]:
+    """The elements written in ``xml`` (body-level paragraphs, table rows...)."""
+    return list(etree.fromstring(_WRAPPER + xml + "</w:body>", _PARSER))
+
+
+def _bare(element: Any) -> str:
+    """An element of the document as XML text without namespace declarations
+    (it is put back where the document's root declares them)."""
+    return _XMLNS.sub("", etree.tostring(element, encoding="unicode"))
+
+
+class _Text:
+    """The body's XML text, held in the tree by placeholders until the document is saved.
+
+    Parsing the text into elements only for lxml to serialize them again at the save
+    was a fifth of a big export: the tree holds one small placeholder per batch and
+    :meth:`splice` puts the text in its place in the serialized document.  The text is
+    well-formed by construction (every value through :func:`_esc`).
+    """
+
+    _MARK = re.compile(rb'<w:abriText w:n="([0-9]+)"/>')
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def hold(self, xml: str) -> Any:
+        """A placeholder element standing for ``xml`` (put it where the text goes)."""
+        marker = OxmlElement("w:abriText")
+        marker.set(qn("w:n"), str(len(self.pieces)))
+        self.pieces.append(xml)
+        return marker
+
+    def splice(self, document_xml: bytes) -> bytes:
+        """The serialized document with every placeholder replaced by its text."""
+        used: list[int] = []
+
+        def text(match: re.Match[bytes]) -> bytes:
+            used.append(int(match.group(1)))
+            return self.pieces[used[-1]].encode("utf-8")
+
+        spliced = self._MARK.sub(text, document_xml)
+        # Each placeholder exactly once, or the document would lose (or repeat) text.
+        if sorted(used) != list(range(len(self.pieces))):
+            raise RuntimeError("docx: body text placeholders lost")
+        return spliced
+
+
+_LINK_PROPS = '<w:color w:val="0B4F9C"/><w:u w:val="single"/>'
+
+
+def _r(
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    link: bool = False,
+    size: int = 0,
+) -> str:
+    """A run of (document-safe) text; newlines become line breaks."""
+    props = ""
+    if bold or italic or link or size:
+        props = (
+            "<w:rPr>"
+            + ("<w:b/>" if bold else "")
+            + ("<w:i/>" if italic else "")
+            + (_LINK_PROPS if link else "")
+            + (f'<w:sz w:val="{size}"/>' if size else "")
+            + "</w:rPr>"
+        )
+    if "\n" in text or "\r" in text:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        body = "<w:br/>".join(
+            f'<w:t xml:space="preserve">{_esc(line)}</w:t>' if line else "" for line in lines
+        )
+    elif text:
+        body = f'<w:t xml:space="preserve">{_esc(text)}</w:t>'
+    else:
+        body = ""
+    return f"<w:r>{props}{body}</w:r>"
+
+
+def _p(
+    content: str = "",
+    style_id: str = "",
+    space_after: int | None = None,
+    *,
+    keep_next: bool = False,
+    page_break: bool = False,
+) -> str:
+    """A ``w:p`` holding ``content`` (runs, hyperlinks, drawings as XML text)."""
+    props = ""
+    if style_id or space_after is not None or keep_next or page_break:
+        props = (
+            "<w:pPr>"
+            + (f'<w:pStyle w:val="{style_id}"/>' if style_id else "")
+            + ("<w:keepNext/>" if keep_next else "")
+            + ("<w:pageBreakBefore/>" if page_break else "")
+            + (f'<w:spacing w:after="{space_after}"/>' if space_after is not None else "")
+            + "</w:pPr>"
+        )
+    return f"<w:p>{props}{content}</w:p>"
+
+
+def _link(parts: _Parts, text: str, url: str, *, size: int = 0) -> str:
+    """``text`` as a hyperlink to ``url`` when it is a safe target, plain text otherwise."""
+    target = link_target(url)
+    if not target:
+        return _r(text, size=size)
+    rid = parts.link(target)
+    return f'<w:hyperlink r:id="{rid}">{_r(text, link=True, size=size)}</w:hyperlink>'
+
+
+_INLINE = (
+    '<w:r><w:drawing><wp:inline xmlns:a="{a}" xmlns:pic="{pic}">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Picture {id}"/>'
+    '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+    '<a:graphic><a:graphicData uri="{pic}"><pic:pic><pic:nvPicPr>'
+    '<pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    '<a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+    "</wp:inline></w:drawing></w:r>"
+)
+"""The run python-docx's ``CT_Inline.new_pic_inline`` builds (parsed twice per picture
+there), as text."""
+
+
 class _Parts:
     """Pictures and hyperlinks added in constant time each (see the module docstring)."""
 
@@ -100,9 +261,14 @@ class _Parts:
         self.links: dict[str, str] = {}
         # Shape IDs must be unique in the document; the template's own are small.
         self.shape_id = 100_000
+        self.held = _Text()
+        """The body's text until the save (see :class:`_Text`)."""
 
     def image(self, sha256: str, piece: Slice) -> tuple[str, str] | None:
-        """(relationship ID, file name) of the slice's image part; None if Word cannot read it."""
+        """(relationship ID, file name) of the slice's image part; None if Word cannot read it.
+
+        A picture used by several entries (or in the table and the annex) is stored once.
+        """
         key = (sha256, piece.index)
         known = self.by_key.get(key)
         if known is None:
@@ -121,11 +287,17 @@ class _Parts:
             known = self.by_key[key] = (rid, f"image{self.count}.{image.ext}")
         return known
 
-    def inline(self, rid: str, name: str, width_mm: float, height_mm: float) -> CT_Inline:
-        """A ``wp:inline`` drawing of that size (always set: no DPI means huge)."""
+    def drawing(self, rid: str, name: str, width_mm: float, height_mm: float) -> str:
+        """A run holding a ``wp:inline`` picture of that size (always set: no DPI means huge)."""
         self.shape_id += 1
-        return CT_Inline.new_pic_inline(
-            self.shape_id, rid, name, Emu(int(width_mm * _MM)), Emu(int(height_mm * _MM))
+        return _INLINE.format(
+            a=nsmap["a"],
+            pic=nsmap["pic"],
+            cx=int(width_mm * _MM),
+            cy=int(height_mm * _MM),
+            id=self.shape_id,
+            name=_esc(name),
+            rid=_esc(rid),
         )
 
     def link(self, url: str) -> str:
@@ -137,109 +309,13 @@ class _Parts:
         return rid
 
 
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_W_P, _W_PPR, _W_PSTYLE, _W_SPACING = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:spacing")
-_W_R, _W_RPR, _W_B, _W_I = qn("w:r"), qn("w:rPr"), qn("w:b"), qn("w:i")
-_W_T, _W_BR, _W_VAL, _W_AFTER = qn("w:t"), qn("w:br"), qn("w:val"), qn("w:after")
-_W_DRAWING, _W_HYPERLINK, _R_ID = qn("w:drawing"), qn("w:hyperlink"), qn("r:id")
-_W_COLOR, _W_U, _W_SZ, _W_KEEP = qn("w:color"), qn("w:u"), qn("w:sz"), qn("w:keepNext")
-_W_PAGE_BREAK_BEFORE = qn("w:pageBreakBefore")
-_W_TC = qn("w:tc")
-
-# Paragraphs and runs are built with lxml directly: python-docx's setters look for
-# the right place of each property among dozens of possible siblings, which made
-# them most of the export time for 1,000 entries (still linear, just slow).
-
-
-def _paragraph(
-    parent: Any,
-    style_id: str = "",
-    space_after: int | None = None,
-    *,
-    keep_next: bool = False,
-    page_break: bool = False,
-) -> Any:
-    """Append a ``w:p`` to ``parent`` (a body or a table cell) and return it."""
-    p = etree.SubElement(parent, _W_P)
-    if style_id or space_after is not None or keep_next or page_break:
-        ppr = etree.SubElement(p, _W_PPR)
-        if style_id:
-            etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
-        if keep_next:
-            etree.SubElement(ppr, _W_KEEP)
-        if page_break:
-            etree.SubElement(ppr, _W_PAGE_BREAK_BEFORE)
-        if space_after is not None:
-            etree.SubElement(ppr, _W_SPACING).set(_W_AFTER, str(space_after))
-    return p
-
-
-def _run(
-    p: Any,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    link: bool = False,
-    size: int = 0,
-) -> Any:
-    """Append a run of (document-safe) text; newlines become line breaks."""
-    r = etree.SubElement(p, _W_R)
-    if bold or italic or link or size:
-        rpr = etree.SubElement(r, _W_RPR)
-        if bold:
-            etree.SubElement(rpr, _W_B)
-        if italic:
-            etree.SubElement(rpr, _W_I)
-        if link:
-            etree.SubElement(rpr, _W_COLOR).set(_W_VAL, "0B4F9C")
-            etree.SubElement(rpr, _W_U).set(_W_VAL, "single")
-        if size:
-            etree.SubElement(rpr, _W_SZ).set(_W_VAL, str(size))
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for index, line in enumerate(lines):
-        if index:
-            etree.SubElement(r, _W_BR)
-        if line:
-            t = etree.SubElement(r, _W_T)
-            t.text = line
-            t.set(_XML_SPACE, "preserve")
-    return r
-
-
-def _link(p: Any, parts: _Parts, text: str, url: str, *, size: int = 0) -> None:
-    """``text`` as a hyperlink to ``url`` when it is a safe target, plain text otherwise."""
-    target = link_target(url)
-    if not target:
-        _run(p, text, size=size)
-        return
-    hyperlink = etree.SubElement(p, _W_HYPERLINK)
-    hyperlink.set(_R_ID, parts.link(target))
-    _run(hyperlink, text, link=True, size=size)
-
-
-def _cell_paragraph(cell: Any, first: bool) -> Any:
-    """The cell's existing empty paragraph for the first line, a new one after."""
-    tc = cell._tc
-    return tc.find(_W_P) if first else _paragraph(tc)
-
-
-def _write_cell(cell: Any, lines: list[tuple[str, bool]]) -> None:
-    """Fill a cell with (text, bold) lines; the first goes in the existing paragraph."""
-    for index, (text, bold) in enumerate(lines):
-        _run(_cell_paragraph(cell, index == 0), text, bold=bold)
+# ---------------------------------------------------------------- tables
 
 
 def _set_repeat_header(row: Any) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(header)
-
-
-def _keep_row_together(row: Any) -> None:
-    cant_split = OxmlElement("w:cantSplit")
-    cant_split.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(cant_split)
 
 
 def _fixed_table(document: Any, rows: int, widths: tuple[int, ...]) -> Any:
@@ -254,37 +330,48 @@ def _fixed_table(document: Any, rows: int, widths: tuple[int, ...]) -> Any:
 
 
 class _Rows:
-    """New table rows in constant time: copies of one empty row whose cells have their widths.
+    """Table rows written as XML text and added to the table in one parse (:meth:`flush`).
 
-    ``table.add_row()`` plus ``cell.width = …`` walk python-docx's property machinery
-    for every cell (most of a 1,000-row export); a deep copy of a prepared ``w:tr``
-    costs a fraction of that.
+    Each row's cells carry their widths (LibreOffice needs them); rows of the main
+    table are kept whole on a page (``cantSplit``).
     """
 
-    def __init__(self, table: Any, widths: tuple[int, ...], *, keep_together: bool) -> None:
-        row = table.add_row()
-        if keep_together:
-            _keep_row_together(row)
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-        self.template = row._tr
+    def __init__(
+        self, table: Any, widths: tuple[int, ...], *, keep_together: bool, held: _Text | None
+    ) -> None:
         self.tbl = table._tbl
-        self.tbl.remove(self.template)
+        self.held = held
+        self.start = (
+            '<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>' if keep_together else "<w:tr>"
+        )
+        self.cells = [
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{Length(width).twips}"/></w:tcPr>'
+            for width in widths
+        ]
+        self.rows: list[str] = []
 
-    def add(self) -> list[Any]:
-        """Append a new row; returns its ``w:tc`` cells."""
-        tr = copy.deepcopy(self.template)
-        self.tbl.append(tr)
-        return list(tr.iterchildren(_W_TC))
+    def add(self, cells: list[list[str]]) -> None:
+        """A row whose cells hold these paragraphs (an empty cell gets an empty one)."""
+        self.rows.append(
+            self.start
+            + "".join(
+                f"{start}{''.join(paragraphs) or '<w:p/>'}</w:tc>"
+                for start, paragraphs in zip(self.cells, cells, strict=True)
+            )
+            + "</w:tr>"
+        )
+        if len(self.rows) >= _BATCH:
+            self.flush()
 
-
-class _Cell:
-    """The little of python-docx's cell interface the writers use, over a bare ``w:tc``."""
-
-    __slots__ = ("_tc",)
-
-    def __init__(self, tc: Any) -> None:
-        self._tc = tc
+    def flush(self) -> None:
+        """Append the rows written so far to the table."""
+        if self.rows:
+            xml = "".join(self.rows)
+            if self.held is not None:
+                self.tbl.append(self.held.hold(xml))
+            else:
+                self.tbl.extend(_fragment(xml))
+            self.rows = []
 
 
 def _header_row(table: Any, headings: list[str], widths: tuple[int, ...]) -> None:
@@ -292,61 +379,65 @@ def _header_row(table: Any, headings: list[str], widths: tuple[int, ...]) -> Non
     _set_repeat_header(header)
     for cell, text, width in zip(header.cells, headings, widths, strict=True):
         cell.width = width
-        _write_cell(cell, [(text, True)])
+        cell._tc.remove(cell._tc.find(qn("w:p")))
+        cell._tc.extend(_fragment(_p(_r(text, bold=True))))
 
 
 class _Chunk:
-    """A detached body to write into, then moved into the document in one go.
+    """Body paragraphs written as XML text, then moved into the document in one go.
 
     python-docx inserts each new paragraph before the body's ``w:sectPr``, which it
     finds by scanning every child of the body: 10,000 paragraphs cost 50 million
-    comparisons.  Writing into a small detached body and moving its children in
-    front of ``w:sectPr`` at the end keeps every step constant-time.
+    comparisons.  The chunk's paragraphs are parsed together and moved in front of
+    ``w:sectPr`` (found once) at the end: every step is constant-time.
     """
 
-    def __init__(self, document: Any, section: Any, sep: str) -> None:
-        self.document = document
+    def __init__(self, section: Any, sep: str, held: _Text | None = None) -> None:
         self.section = section
         """The body's ``w:sectPr``, found once (looking it up again scans the body)."""
         self.sep = sep
-        self.body = _Body(OxmlElement("w:body"), document)
+        self.held = held
+        """Where the text waits for the save (None: parsed into the tree at once)."""
+        self.xml: list[str] = []
 
-    @property
-    def element(self) -> Any:
-        """The detached ``w:body`` to append paragraphs to."""
-        return self.body._element
+    def add(self, paragraph: str) -> None:
+        """A paragraph (or section break) written with :func:`_p`."""
+        self.xml.append(paragraph)
+        if len(self.xml) >= _BATCH * 10:
+            self.flush()
 
     def heading(self, text: str, style_id: str, *, page_break: bool = False) -> None:
         """A heading paragraph; the style is set by its ID because looking a style up
         by name scans every relationship of the document (one per picture)."""
-        _run(_paragraph(self.element, style_id, keep_next=True, page_break=page_break), text)
+        self.add(_p(_r(text), style_id, keep_next=True, page_break=page_break))
 
-    def text(self, text: str, *, italic: bool = False, bold: bool = False) -> Any:
+    def text(self, text: str, *, italic: bool = False, bold: bool = False) -> None:
         """A plain paragraph."""
-        p = _paragraph(self.element)
-        _run(p, text, italic=italic, bold=bold)
-        return p
+        self.add(_p(_r(text, italic=italic, bold=bold)))
 
-    def line(self, label: str, value: str) -> Any:
-        """``Label : value`` with the label in bold; returns the paragraph."""
-        p = _paragraph(self.element, space_after=40)
-        _run(p, label + self.sep, bold=True)
-        if value:
-            _run(p, value)
-        return p
+    def line(self, label: str, value: str = "", more: str = "") -> None:
+        """``Label : value`` with the label in bold, then ``more`` (runs as XML text)."""
+        runs = _r(label + self.sep, bold=True) + (_r(value) if value else "") + more
+        self.add(_p(runs, space_after=40))
 
     def flush(self) -> None:
         """Move what was written into the document, before its section properties."""
-        for child in list(self.element):
-            self.section.addprevious(child)
+        if self.xml:
+            xml = "".join(self.xml)
+            if self.held is not None:
+                self.section.addprevious(self.held.hold(xml))
+            else:
+                for child in _fragment(xml):
+                    self.section.addprevious(child)
+            self.xml = []
 
 
 def _add_page_field(paragraph: Any, instruction: str) -> None:
     """A PAGE / NUMPAGES field (Word and LibreOffice compute it when laying out)."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), f" {instruction} \\* MERGEFORMAT ")
-    run = etree.SubElement(field, _W_R)
-    t = etree.SubElement(run, _W_T)
+    run = etree.SubElement(field, qn("w:r"))
+    t = etree.SubElement(run, qn("w:t"))
     t.text = "1"
     paragraph._p.append(field)
 
@@ -446,34 +537,106 @@ def write_docx(
     document.add_heading(tr("export.title"), level=0)
     sect_pr = document.element.body.sectPr
     sep = dossier.sep
-    head = _Chunk(document, sect_pr, sep)
+    parts = _Parts(document)
+    head = _Chunk(sect_pr, sep, parts.held)
     for label, value in dossier.header_lines():
         head.line(label, value)
     head.text(tr("export.table.intro"), italic=True)
     head.flush()
 
-    parts = _Parts(document)
     resolved = _write_table(document, dossier, parts, progress, cancel)
-    _write_bordereau(document, dossier, resolved)
+    _write_bordereau(document, dossier, resolved, parts)
     _write_accounts(document, dossier, parts)
     _write_details(document, dossier, resolved, parts, cancel)
-    end = _Chunk(document, sect_pr, sep)
+    end = _Chunk(sect_pr, sep, parts.held)
     end.heading(tr("export.statement.title"), "Heading1")
     for line in dossier.statement():
         end.text(line)
     _signature(end, dossier)
     end.flush()
     _write_annex(document, dossier, resolved, parts, cancel)
-    document.save(str(target))
+    _save(document, target, parts.held)
+
+
+_RELS = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+)
+
+
+def _rels_xml(rels: Any) -> bytes:
+    """A part's relationships as python-docx writes them, built as text (python-docx
+    parses a small document per relationship: one per picture and per link)."""
+    lines = [_RELS]
+    for rel in rels.values():
+        mode = ' TargetMode="External"' if rel.is_external else ""
+        lines.append(
+            f'<Relationship Id="{_esc(rel.rId)}" Type="{_esc(rel.reltype)}"'
+            f' Target="{_esc(rel.target_ref)}"{mode}/>'
+        )
+    lines.append("</Relationships>")
+    return "".join(lines).encode("utf-8")
+
+
+class _Zip:
+    """The interface python-docx's ``PackageWriter`` writes members to, over a zip file
+    deflated as python-docx's own (deflating the pictures again still saves a little:
+    the dossier is often sent by e-mail)."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        """Add one member."""
+        self.archive.writestr(pack_uri.membername, blob)
+
+
+def _package_parts(package: Any) -> list[Any]:
+    """``package.parts`` in the same order (depth-first over the relationships), without
+    python-docx's scan of a list of the parts already seen for each part (quadratic in
+    the number of pictures)."""
+    seen: set[int] = set()
+    found: list[Any] = []
+    pending = [iter(package.rels.values())]
+    while pending:
+        rel = next(pending[-1], None)
+        if rel is None:
+            pending.pop()
+            continue
+        if rel.is_external or id(rel.target_part) in seen:
+            continue
+        part = rel.target_part
+        seen.add(id(part))
+        found.append(part)
+        pending.append(iter(part.rels.values()))
+    return found
+
+
+def _save(document: Any, target: Path, held: _Text) -> None:
+    """``document.save(target)``, the body's text spliced in (:class:`_Text`) and the
+    relationships written by :func:`_rels_xml`."""
+    package = document.part.package
+    parts = _package_parts(package)
+    for part in parts:
+        part.before_marshal()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        writer = _Zip(archive)
+        PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+        writer.write(PACKAGE_URI.rels_uri, _rels_xml(package.rels))
+        for part in parts:
+            blob = part.blob
+            writer.write(part.partname, held.splice(blob) if part is document.part else blob)
+            if len(part.rels):
+                writer.write(part.partname.rels_uri, _rels_xml(part.rels))
 
 
 def _signature(chunk: _Chunk, dossier: Dossier) -> None:
     """ "Fait à …, le …", "Certifié exact", "Signature" with room to sign."""
-    _paragraph(chunk.element)
+    chunk.add(_p())
     for line in dossier.signature_lines():
         chunk.text(line, bold=True)
     for _ in range(3):
-        _paragraph(chunk.element)
+        chunk.add(_p())
 
 
 def _write_table(
@@ -490,48 +653,48 @@ def _write_table(
     table = _fixed_table(document, 1, COLUMNS)
     _header_row(table, dossier.headings(), COLUMNS)
     resolved: dict[str, list[ResolvedFile]] = {}
-    rows = _Rows(table, COLUMNS, keep_together=True)
+    rows = _Rows(table, COLUMNS, keep_together=True, held=parts.held)
     for done, entry in enumerate(entries):
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
-        files = [resolve(dossier.source, att) for att in entry.attachments]
+        files = [dossier.resolve(att) for att in entry.attachments]
         resolved[entry.id] = files
-        cells = [_Cell(tc) for tc in rows.add()]
-        _time_cell(cells[0], dossier, entry)
-        _shot_cell(cells[1], dossier, entry, files, parts)
-        _url_cell(cells[2], dossier, entry, parts)
-        _account_cell(cells[3], dossier, entry, parts)
+        rows.add(
+            [
+                _time_cell(dossier, entry),
+                _shot_cell(dossier, entry, files, parts),
+                _url_cell(dossier, entry, parts),
+                _account_cell(dossier, entry, parts),
+            ]
+        )
         if progress is not None and (done % 25 == 0 or done + 1 == total):
             progress(done + 1, total, "docx")
+    rows.flush()
     return resolved
 
 
-def _time_cell(cell: Any, dossier: Dossier, entry: Evidence) -> None:
+def _time_cell(dossier: Dossier, entry: Evidence) -> list[str]:
     tr = dossier.tr
-    p = _cell_paragraph(cell, True)
-    _run(p, dossier.piece(entry), bold=True, size=24)
-    _run(p, f"  {entry.id}", size=16)
+    cell = [_p(_r(dossier.piece(entry), bold=True, size=24) + _r(f"  {entry.id}", size=16))]
     found = publication(entry)
-    p = _paragraph(cell._tc)
     if found is not None:
-        _run(p, dossier.time(*found))
-        _run(_paragraph(cell._tc), source_label(found[1], dossier.lang), italic=True, size=16)
+        cell.append(_p(_r(dossier.time(*found))))
+        cell.append(_p(_r(source_label(found[1], dossier.lang), italic=True, size=16)))
     else:
-        _run(p, tr("export.time.no_publication"), italic=True)
+        cell.append(_p(_r(tr("export.time.no_publication"), italic=True)))
         if entry.observed_at is not None:
-            _run(_paragraph(cell._tc), tr("export.seen_at", when=dossier.time(entry.observed_at)))
+            cell.append(_p(_r(tr("export.seen_at", when=dossier.time(entry.observed_at)))))
     for line in dossier.capture_lines(entry):
-        _run(_paragraph(cell._tc), line, italic=True, size=16)
+        cell.append(_p(_r(line, italic=True, size=16)))
+    return cell
 
 
 def _shot_cell(
-    cell: Any, dossier: Dossier, entry: Evidence, files: list[ResolvedFile], parts: _Parts
-) -> None:
+    dossier: Dossier, entry: Evidence, files: list[ResolvedFile], parts: _Parts
+) -> list[str]:
     tr = dossier.tr
-    first = True
+    cell: list[str] = []
     for file in files:
-        paragraph = _cell_paragraph(cell, first)
-        first = False
         prepared = _prepared(dossier, file)
         if prepared is not None and prepared.ok:
             piece = prepared.slices[0]
@@ -544,17 +707,16 @@ def _shot_cell(
             scale = min(scale, box_h / max(piece.height_px, 1))
             known = parts.image(file.attachment.sha256, piece)
             if known is not None:
-                drawing = etree.SubElement(etree.SubElement(paragraph, _W_R), _W_DRAWING)
-                drawing.append(
-                    parts.inline(*known, piece.width_px * scale, piece.height_px * scale)
-                )
+                width, height = piece.width_px * scale, piece.height_px * scale
+                cell.append(_p(parts.drawing(*known, width, height)))
                 for note in _picture_notes(dossier, entry, file, prepared, in_table=True):
-                    _run(_paragraph(cell._tc), note, italic=True, size=16)
+                    cell.append(_p(_r(note, italic=True, size=16)))
                 continue
             prepared = None
-        _run(paragraph, file_note(dossier, file, prepared), italic=True)
-    if first:
-        _run(_cell_paragraph(cell, True), tr("export.file.none"), italic=True)
+        cell.append(_p(_r(file_note(dossier, file, prepared), italic=True)))
+    if not cell:
+        cell.append(_p(_r(tr("export.file.none"), italic=True)))
+    return cell
 
 
 def _prepared(dossier: Dossier, file: ResolvedFile) -> Prepared | None:
@@ -592,44 +754,44 @@ def _picture_notes(
     return notes
 
 
-def _url_cell(cell: Any, dossier: Dossier, entry: Evidence, parts: _Parts) -> None:
+def _url_cell(dossier: Dossier, entry: Evidence, parts: _Parts) -> list[str]:
     tr = dossier.tr
     copied = entry.url_original or entry.url
-    p = _cell_paragraph(cell, True)
     if copied:
-        _link(p, parts, safe(copied), copied)
+        cell = [_p(_link(parts, safe(copied), copied))]
     else:
-        _run(p, tr("export.no_url"), italic=True)
+        cell = [_p(_r(tr("export.no_url"), italic=True))]
     if entry.account_handle:
         handle = "@" + safe(entry.account_handle.lstrip("@"))
         profile = profile_url(entry.platform, "", entry.account_handle)
-        _link(_paragraph(cell._tc), parts, handle, profile)
+        cell.append(_p(_link(parts, handle, profile)))
+    return cell
 
 
-def _account_cell(cell: Any, dossier: Dossier, entry: Evidence, parts: _Parts) -> None:
+def _account_cell(dossier: Dossier, entry: Evidence, parts: _Parts) -> list[str]:
     tr = dossier.tr
-    p = _cell_paragraph(cell, True)
     if entry.account_id:
-        _run(p, safe(entry.account_id), bold=True)
+        cell = [_p(_r(safe(entry.account_id), bold=True))]
     else:
-        _run(p, tr("export.no_account_id"), italic=True)
+        cell = [_p(_r(tr("export.no_account_id"), italic=True))]
     if entry.platform:
-        _run(_paragraph(cell._tc), safe(platform_name(entry.platform)))
+        cell.append(_p(_r(safe(platform_name(entry.platform)))))
     profile = profile_url(entry.platform, entry.account_id, entry.account_handle)
     if profile:
-        _link(_paragraph(cell._tc), parts, tr("export.account.profile"), profile, size=16)
+        cell.append(_p(_link(parts, tr("export.account.profile"), profile, size=16)))
     created = account_created(entry.platform, entry.account_id)
     if created is not None:
         day = format_day(created, dossier.case, dossier.lang)
-        _run(_paragraph(cell._tc), tr("export.account.created", date=day), italic=True, size=16)
+        cell.append(_p(_r(tr("export.account.created", date=day), italic=True, size=16)))
+    return cell
 
 
 def _write_bordereau(
-    document: Any, dossier: Dossier, resolved: dict[str, list[ResolvedFile]]
+    document: Any, dossier: Dossier, resolved: dict[str, list[ResolvedFile]], parts: _Parts
 ) -> None:
     """The numbered list of exhibits: one row per pièce."""
     tr = dossier.tr
-    chunk = _Chunk(document, document.element.body.sectPr, dossier.sep)
+    chunk = _Chunk(document.element.body.sectPr, dossier.sep, parts.held)
     chunk.heading(tr("export.bordereau.title"), "Heading1", page_break=True)
     chunk.text(dossier.trn("export.bordereau.count", len(dossier.entries)))
     chunk.flush()
@@ -641,9 +803,8 @@ def _write_bordereau(
         + ["SHA-256"],
         widths,
     )
-    rows = _Rows(table, widths, keep_together=False)
+    rows = _Rows(table, widths, keep_together=False, held=parts.held)
     for entry in dossier.entries:
-        cells = [_Cell(tc) for tc in rows.add()]
         files = resolved.get(entry.id, [])
         account = safe(entry.account_id) or tr("export.no_account_id")
         if entry.account_handle:
@@ -656,8 +817,13 @@ def _write_bordereau(
             "\n".join(safe(f.attachment.path) for f in files) or tr("export.file.none"),
             "\n".join(safe(f.attachment.sha256) for f in files),
         )
-        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            _run(_cell_paragraph(cell, True), text, bold=index == 0, size=14 if index == 5 else 0)
+        rows.add(
+            [
+                [_p(_r(text, bold=index == 0, size=14 if index == 5 else 0))]
+                for index, text in enumerate(values)
+            ]
+        )
+    rows.flush()
 
 
 def _write_details(
@@ -669,16 +835,12 @@ def _write_details(
 ) -> None:
     tr = dossier.tr
     lang = dossier.lang
-    section = document.element.body.sectPr
-    first = True
+    chunk = _Chunk(document.element.body.sectPr, dossier.sep, parts.held)
+    line = chunk.line
+    chunk.heading(tr("export.details.title"), "Heading1", page_break=True)
     for entry in dossier.entries:
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
-        chunk = _Chunk(document, section, dossier.sep)
-        if first:
-            chunk.heading(tr("export.details.title"), "Heading1", page_break=True)
-            first = False
-        line = chunk.line
         chunk.heading(
             f"{dossier.piece(entry)} ({entry.id}) — {entry_time_line(dossier, entry)}", "Heading2"
         )
@@ -694,11 +856,12 @@ def _write_details(
             line(tr("capture.timeline.label"), online)
         line(tr("export.details.platform"), safe(platform_name(entry.platform)))
         copied = entry.url_original or entry.url
-        p = line(tr("export.details.url_original"), "")
-        if copied:
-            _link(p, parts, safe(copied), copied)
+        line(
+            tr("export.details.url_original"),
+            more=_link(parts, safe(copied), copied) if copied else "",
+        )
         if entry.url and entry.url != copied:
-            _link(line(tr("export.details.url"), ""), parts, safe(entry.url), entry.url)
+            line(tr("export.details.url"), more=_link(parts, safe(entry.url), entry.url))
         line(tr("export.details.handle"), safe(entry.account_handle))
         line(tr("export.details.account_id"), safe(entry.account_id))
         if entry.post_id:
@@ -708,10 +871,10 @@ def _write_details(
                 tr("export.details.categories"),
                 ", ".join(category_label(c, lang) for c in entry.categories),
             )
-        line(tr("export.details.content"), "")
+        line(tr("export.details.content"))
         chunk.text(safe(entry.content) or tr("export.details.empty"))
         if entry.notes:
-            line(tr("export.details.notes"), "")
+            line(tr("export.details.notes"))
             chunk.text(safe(entry.notes))
         for report in entry.reports:
             parts_text = [category_label_place(report.place, dossier)]
@@ -735,7 +898,7 @@ def _write_details(
             line("SHA-256", safe(att.sha256))
             if file.status != "ok":
                 line(tr("export.details.check"), _file_note_status(dossier, file))
-        chunk.flush()
+    chunk.flush()
 
 
 def category_label_place(place: str, dossier: Dossier) -> str:
@@ -753,7 +916,7 @@ def _file_note_status(dossier: Dossier, file: ResolvedFile) -> str:
 def _write_accounts(document: Any, dossier: Dossier, parts: _Parts) -> None:
     tr = dossier.tr
     accounts = dossier.accounts()
-    chunk = _Chunk(document, document.element.body.sectPr, dossier.sep)
+    chunk = _Chunk(document.element.body.sectPr, dossier.sep, parts.held)
     chunk.heading(tr("export.accounts.title"), "Heading1")
     if not accounts:
         chunk.text(tr("export.accounts.none"))
@@ -767,46 +930,42 @@ def _write_accounts(document: Any, dossier: Dossier, parts: _Parts) -> None:
         [tr(f"export.accounts.{key}") for key in ("id", "platform", "handles", "count", "span")],
         widths,
     )
-    rows = _Rows(table, widths, keep_together=False)
+    rows = _Rows(table, widths, keep_together=False, held=parts.held)
     for account in accounts:
-        cells = [_Cell(tc) for tc in rows.add()]
-        p = _cell_paragraph(cells[0], True)
-        _run(p, safe(account.account_id) or tr("export.no_account_id"), bold=True)
+        first = [_p(_r(safe(account.account_id) or tr("export.no_account_id"), bold=True))]
         handle = account.handles[-1] if account.handles else ""
         profile = profile_url(account.platform, account.account_id, handle)
         if profile:
-            _link(_paragraph(cells[0]._tc), parts, tr("export.account.profile"), profile, size=16)
+            first.append(_p(_link(parts, tr("export.account.profile"), profile, size=16)))
         created = account_created(account.platform, account.account_id)
         if created is not None:
             day = format_day(created, dossier.case, dossier.lang)
-            _run(
-                _paragraph(cells[0]._tc),
-                tr("export.account.created", date=day),
-                italic=True,
-                size=16,
-            )
-        _run(_cell_paragraph(cells[1], True), safe(platform_name(account.platform)))
+            first.append(_p(_r(tr("export.account.created", date=day), italic=True, size=16)))
         handles = ", ".join("@" + safe(h) for h in account.handles)
         if len(account.handles) > 1:
             handles += "\n" + tr("export.accounts.renamed")
-        _run(_cell_paragraph(cells[2], True), handles)
-        _run(_cell_paragraph(cells[3], True), str(account.count))
         span = (
             f"{dossier.time(account.first)} → {dossier.time(account.last)}" if account.first else ""
         )
-        _run(_cell_paragraph(cells[4], True), span)
+        rows.add(
+            [
+                first,
+                [_p(_r(safe(platform_name(account.platform))))],
+                [_p(_r(handles))],
+                [_p(_r(str(account.count)))],
+                [_p(_r(span))],
+            ]
+        )
+    rows.flush()
 
 
-def _section_break(template: Any, wide: bool) -> Any:
-    """A paragraph ending a section of A4 pages, landscape when ``wide``.
+def _section_break(sect_pr: str) -> str:
+    """A paragraph ending a section of A4 pages (``sect_pr``: its properties as XML text).
 
     In WordprocessingML a section's properties sit in the last paragraph of the
     section (the body's own ``w:sectPr`` describes the last section).
     """
-    p = _paragraph(OxmlElement("w:body"))
-    ppr = etree.SubElement(p, _W_PPR)
-    ppr.append(_orient(copy.deepcopy(template), wide))
-    return p
+    return f"<w:p><w:pPr>{sect_pr}</w:pPr></w:p>"
 
 
 def _orient(sect_pr: Any, wide: bool) -> Any:
@@ -833,10 +992,11 @@ def _write_annex(
     captures, portrait for the others); tall captures continued with "suite" marks."""
     tr = dossier.tr
     body_sect = document.element.body.sectPr
-    template = copy.deepcopy(body_sect)  # the landscape section of the table
+    # The section properties of the table's landscape section, and a portrait copy.
+    sections = {wide: _bare(_orient(copy.deepcopy(body_sect), wide)) for wide in (True, False)}
+    chunk = _Chunk(body_sect, dossier.sep, parts.held)
     # End the table's landscape section here.
-    body_sect.addprevious(_section_break(template, True))
-    chunk = _Chunk(document, body_sect, dossier.sep)
+    chunk.add(_section_break(sections[True]))
     uses = Counter(f.attachment.sha256 for files in resolved.values() for f in files)
     pages: list[tuple[Evidence, ResolvedFile, Prepared, int, int]] = []
     for entry in dossier.entries:
@@ -856,7 +1016,7 @@ def _write_annex(
             raise ExportCancelled(tr("export.cancelled"))
         if prepared.wide != current_wide:
             # Close the current section (its orientation) and start the other one.
-            chunk.element.append(_section_break(template, current_wide))
+            chunk.add(_section_break(sections[current_wide]))
             current_wide = prepared.wide
             shown = -1  # a new section starts on a new page by itself
         box_w, box_h = annex_box(prepared.wide)
@@ -872,25 +1032,21 @@ def _write_annex(
                 key = "export.annex.suite" if piece.index else "export.annex.part"
                 caption += tr(key, n=piece.index + 1, total=piece.count)
             # Every exhibit starts a page (the first one after the annex's title page).
-            p = _paragraph(chunk.element, "Heading3", keep_next=True, page_break=shown >= 0)
+            chunk.add(_p(_r(caption), "Heading3", keep_next=True, page_break=shown >= 0))
             shown = 1
-            _run(p, caption)
-            small = _paragraph(chunk.element, space_after=60, keep_next=True)
-            _run(small, "\n".join(dossier.file_lines(entry, file.attachment)), size=16)
-            _run(small, f"\nSHA-256{dossier.sep}{safe(file.attachment.sha256)}", size=14)
-            p = _paragraph(chunk.element)
-            drawing = etree.SubElement(etree.SubElement(p, _W_R), _W_DRAWING)
+            small = _r("\n".join(dossier.file_lines(entry, file.attachment)), size=16) + _r(
+                f"\nSHA-256{dossier.sep}{safe(file.attachment.sha256)}", size=14
+            )
+            chunk.add(_p(small, space_after=60, keep_next=True))
             height = min(piece.height_px * scale, box_h)
-            drawing.append(parts.inline(*known, piece.width_px * scale, height))
+            chunk.add(_p(parts.drawing(*known, piece.width_px * scale, height)))
             for note in _picture_notes(dossier, entry, file, prepared, in_table=False):
-                _run(_paragraph(chunk.element), note, italic=True, size=16)
+                chunk.add(_p(_r(note, italic=True, size=16)))
         # Each picture is prepared once for the table and the annex: free it after
         # its last use.
         uses[file.attachment.sha256] -= 1
         if uses[file.attachment.sha256] <= 0:
             dossier.pictures.forget(file.attachment.sha256)
-        chunk.flush()
-        chunk = _Chunk(document, body_sect, dossier.sep)
     if not pages:
         chunk.text(tr("export.annex.none"), italic=True)
     chunk.flush()
