@@ -24,9 +24,9 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 
 from tui.core.case import Evidence
 from tui.export.common import (
@@ -49,7 +49,7 @@ from tui.export.common import (
     safe,
     source_label,
 )
-from tui.export.images import Prepared, Slice, for_print, scale_for
+from tui.export.images import Prepared, Slice, scale_for
 
 TABLE_BOX_MM = (100.0, 140.0)
 """Largest picture in a table cell (a phone capture fills the height)."""
@@ -88,8 +88,6 @@ p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
 """
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_CSP_FILES = "default-src 'none'; img-src file:; style-src 'unsafe-inline'"
-"""The PDF's chunks name their pictures by ``file:`` URLs (see :meth:`HtmlDossier.chunks`)."""
 
 
 def _e(text: str) -> str:
@@ -165,29 +163,21 @@ class HtmlDossier:
         uris = [_data_uri(piece) for piece in self.pictures]
         return _PICTURE_SRC.sub(lambda found: uris[int(found[1])], "".join(out))
 
-    def chunks(self, folder: Path, pages: float | None = None) -> list[str]:
+    def chunks(self, sources: Sequence[str], pages: float | None = None) -> list[str]:
         """Documents of about ``pages`` (:data:`PAGES_PER_CHUNK`) printed pages each, for the PDF.
 
         Printed one after another they give the same content as :meth:`text`
-        (a cut starts a new page; a table cut in two repeats its header).  The
-        pictures are JPEG copies (:func:`tui.export.images.for_print`) written
-        into ``folder`` and named by ``file:`` URLs, so the documents must be
-        opened from files in that folder too.  Chromium puts a JPEG into the
-        PDF as it is, but decodes and compresses any other picture again, once
-        per document: a capture shown in the table and in the annex would cost
-        that twice; and a picture in a ``data:`` URI costs its parsing.
+        (a cut starts a new page; a table cut in two repeats its header).
+        Picture ``N`` of :attr:`pictures` is drawn from ``sources[N]`` (a URL),
+        at exactly the size and place it has in :meth:`text`: the PDF writer
+        gives tiny stand-ins that it swaps for the pictures afterwards, so
+        Chromium never decodes nor compresses a capture again.
         """
-        folder.mkdir(parents=True, exist_ok=True)
-        uris = []
-        for number, piece in enumerate(for_print(self.pictures)):
-            path = folder / f"{number}.{'jpg' if piece.kind == 'jpeg' else piece.kind}"
-            path.write_bytes(piece.data)
-            uris.append(f'src="{path.resolve().as_uri()}"')
+        if len(sources) != len(self.pictures):
+            raise ValueError("one source per picture")
+        attributes = [f'src="{escape(source, quote=True)}"' for source in sources]
         named = self._bodies(pages or PAGES_PER_CHUNK)
-        return [
-            _PICTURE_SRC.sub(lambda found: uris[int(found[1])], text).replace(_CSP, _CSP_FILES, 1)
-            for text in named
-        ]
+        return [_PICTURE_SRC.sub(lambda found: attributes[int(found[1])], text) for text in named]
 
     def _bodies(self, pages: float) -> list[str]:
         bodies: list[list[str]] = [[]]
