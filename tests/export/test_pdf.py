@@ -323,3 +323,39 @@ def test_every_picture_is_in_the_pdf_once_with_its_own_pixels(tmp_path: Path) ->
         assert len(matches) == 1, name
         if name.endswith(".jpg") and "cmyk" not in name:
             assert raw[matches[0]] == data  # copied, never compressed again
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_the_annex_prints_captures_two_to_a_row_each_under_its_own_caption(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """30 entries, 20 phone captures: the annex shares its pages, each capture once, on the
+    page that names it (pièce, times, SHA-256) and never on a page that does not."""
+    from PIL import Image
+
+    casefile = make_case(30)
+    [pdf] = export_case(casefile, ["pdf"], tmp_path / "out")
+    reader = PdfReader(str(pdf.path))
+    titles = [page.extract_text() for page in reader.pages]
+    start = next(n for n, text in enumerate(titles) if "les pièces en grand format" in text)
+    annex = reader.pages[start:]
+    # make_case gives entry index i (pièce P(i+1), oldest first) a band of red (i*40) % 256.
+    by_red = {(index * 40) % 256: index + 1 for index in range(30) if index % 3 != 2}
+    seen: list[int] = []
+    for page, text in zip(annex, titles[start:], strict=True):
+        shown = set()
+        for picture in page.images:
+            with Image.open(io.BytesIO(picture.data)) as image:
+                red = image.convert("RGB").getpixel((10, image.height * 3 // 8))[0]  # type: ignore[index]
+            shown.add(by_red[red])
+        named = {int(n) for n in re.findall(r"Pièce P(\d+) \(E\d{4}\)", text)}
+        assert shown == named  # every picture beside its caption, every caption with its picture
+        assert text.count("SHA-256") == len(named)
+        seen += sorted(shown)
+    assert seen == sorted(by_red.values())  # each capture once, in the order of the pièces
+    # Two to a row and several rows: far fewer pages than one capture per page.
+    assert len(annex) <= 1 + len(by_red) // 4
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in annex} == {
+        (595, 842)
+    }

@@ -84,6 +84,12 @@ p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
 .pagebreak { page-break-before: always; }
 .annex section { page: annex; page-break-before: always; }
 .annex section.wide { page: annexwide; }
+.annex section.cells { line-height: 0; font-size: 0; orphans: 1; widows: 1; }
+.cell { display: inline-block; vertical-align: top; width: 87mm; margin: 0 0 6mm 0;
+        font-size: 9.5pt; line-height: normal; break-inside: avoid; }
+.cell:nth-child(odd) { margin-right: 6mm; }
+.cell h3 { margin-top: 0; }
+.cell .hash { overflow-wrap: anywhere; }
 .sign p { font-weight: bold; margin: 3pt 0; }
 """
 
@@ -234,7 +240,7 @@ def build_dossier(
     lead = [f'<h1>{escape(tr("export.title"))}</h1><dl class="head">']
     for label, value in dossier.header_lines():
         lead.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
-    lead.append(f'</dl><p class="note">{escape(tr("export.table.intro"))}</p>')
+    lead.append(f'</dl><p class="note">{escape(tr("export.table.intro_rows"))}</p>')
     opening = ["<table><colgroup>"]
     for width in ("15%", "40%", "26%", "19%"):
         opening.append(f'<col style="width:{width}">')
@@ -305,7 +311,7 @@ def build_dossier(
         _accounts(dossier),
         _details(dossier, resolved),
         statement,
-        _annex(dossier, resolved, prepared, shelf),
+        *_annex(dossier, resolved, prepared, shelf),
     ]
     return HtmlDossier(head, runs, shelf.pieces)
 
@@ -541,20 +547,36 @@ def _accounts(dossier: Dossier) -> _Run:
     return run
 
 
+ANNEX_CELL_MM = (87.0, 240.0)
+"""Box of a capture in the annex: half the portrait page's width (two to a row).
+
+A phone screenshot (1080×2400) prints 87 mm wide, about a third wider than on
+the phone's own screen and wider than in the table; a small capture keeps the
+size it has alone (never past 150 dpi), so more of them share a page.
+"""
+
+
 def _annex(
     dossier: Dossier,
     resolved: dict[str, list[ResolvedFile]],
     prepared: dict[str, Prepared | None],
     shelf: _Shelf,
-) -> _Run:
-    """One capture per portrait page at the largest legible size; tall ones continued."""
+) -> list[_Run]:
+    """The annex: captures two to a row on portrait pages, a wide one alone on a landscape page.
+
+    Each capture (or part of a tall one) is one cell with its caption above it
+    (pièce, entry, capture and publication times labelled apart, SHA-256) and
+    its notes below; a row of cells never breaks across pages.  Consecutive
+    cells are one run, so a chunk of the PDF may cut between two of them.
+    """
     tr = dossier.tr
-    run = _Run(open='<div class="annex">', close="</div>")
-    run.add(
+    runs = [_Run(open='<div class="annex">', close="</div>")]
+    runs[0].add(
         f'<section class="tall"><h2>{escape(tr("export.annex.title"))}</h2>'
-        f"<p>{escape(tr('export.annex.intro'))}</p></section>",
-        1.0,
+        f"<p>{escape(tr('export.annex.intro_rows'))}</p></section>",
+        0.1,
     )
+    cells: _Run | None = None
     shown = 0
     for entry in dossier.entries:
         files = resolved.get(entry.id, [])
@@ -564,8 +586,10 @@ def _annex(
             if picture is not None and picture.ok:
                 usable.append((file, picture))
         for number, (file, picture) in enumerate(usable, 1):
-            box_w, box_h = annex_box(picture.wide)
+            box_w, box_h = annex_box(True) if picture.wide else ANNEX_CELL_MM
             scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
+            # A small wide capture (a crop) keeps its size and joins the cells.
+            alone = picture.wide and picture.width_px * scale > ANNEX_CELL_MM[0]
             name = _e(file.attachment.original_name or file.attachment.path)
             for piece in picture.slices:
                 caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
@@ -574,23 +598,32 @@ def _annex(
                 if piece.count > 1:
                     key = "export.annex.suite" if piece.index else "export.annex.part"
                     caption += tr(key, n=piece.index + 1, total=piece.count)
-                css = "wide" if picture.wide else "tall"
-                out = [f'<section class="{css}">']
+                out = [f"<h3>{escape(caption)}</h3>"]
                 shown += 1
-                out.append(f"<h3>{escape(caption)}</h3>")
                 for line in dossier.file_lines(entry, file.attachment):
                     out.append(f'<div class="note">{escape(line)}</div>')
+                # Cut in halves when the cell is too narrow for 64 digits on a line.
+                digest = file.attachment.sha256
                 out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
-                out.append(f"{_e(file.attachment.sha256)}</div>")
+                out.append(f"{_e(digest[:32])}<wbr>{_e(digest[32:])}</div>")
                 height = min(piece.height_px * scale, box_h)
                 out.append(_img(piece, piece.width_px * scale, height, name, shelf))
                 out.extend(f'<div class="note">{n}</div>' for n in _notes(dossier, file, picture))
-                out.append("</section>")
-                run.add("".join(out), 1.0)
+                if alone:
+                    cells = None
+                    runs.append(_Run(open='<div class="annex">', close="</div>"))
+                    runs[-1].add('<section class="wide">' + "".join(out) + "</section>", 1.0)
+                    continue
+                if cells is None:
+                    cells = _Run(
+                        open='<div class="annex"><section class="cells">', close="</section></div>"
+                    )
+                    runs.append(cells)
+                cells.add('<div class="cell">' + "".join(out) + "</div>", 0.5)
     if shown == 0:
-        run.add(
+        runs[0].add(
             f'<section class="tall"><p class="note">{escape(tr("export.annex.none"))}</p>'
             "</section>",
             1.0,
         )
-    return run
+    return runs
