@@ -94,6 +94,9 @@ p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
 """
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_PRINT_ONLY = "@media screen { body { display: none; } }"
+"""In the PDF's chunks only: Chromium lays a page out for the screen when it opens it,
+then again for print; nothing shown on screen halves the cost of opening a chunk."""
 
 
 def _e(text: str) -> str:
@@ -183,7 +186,12 @@ class HtmlDossier:
             raise ValueError("one source per picture")
         attributes = [f'src="{escape(source, quote=True)}"' for source in sources]
         named = self._bodies(pages or PAGES_PER_CHUNK)
-        return [_PICTURE_SRC.sub(lambda found: attributes[int(found[1])], text) for text in named]
+        return [
+            _PICTURE_SRC.sub(lambda found: attributes[int(found[1])], text).replace(
+                "</style>", _PRINT_ONLY + "</style>", 1
+            )
+            for text in named
+        ]
 
     def _bodies(self, pages: float) -> list[str]:
         bodies: list[list[str]] = [[]]
