@@ -267,7 +267,20 @@ def _picture_files(folder: Path) -> dict[str, bytes]:
         "progressive.jpg": saved(colour(6), "JPEG", quality=80, progressive=True),
         "grey.jpg": saved(drawn("L", 240, 7), "JPEG"),
         "cmyk.jpg": saved(colour(8).convert("CMYK"), "JPEG"),
+        "broken.png": _garbled_pixels(saved(colour(9), "PNG")),
     }
+
+
+def _garbled_pixels(png: bytes) -> bytes:
+    """``png`` with its compressed pixels replaced by noise, every chunk's CRC still right."""
+    import struct
+    import zlib
+
+    at = png.index(b"IDAT") - 4
+    length = int.from_bytes(png[at : at + 4], "big")
+    noise = bytes((n * 37) & 255 for n in range(length))
+    chunk = png[at : at + 4] + b"IDAT" + noise + struct.pack(">I", zlib.crc32(b"IDAT" + noise))
+    return png[:at] + chunk + png[at + 12 + length :]
 
 
 def _on_paper(data: bytes) -> object:
@@ -285,7 +298,8 @@ def _on_paper(data: bytes) -> object:
 @pytest.mark.slow
 def test_every_picture_is_in_the_pdf_once_with_its_own_pixels(tmp_path: Path) -> None:
     """Each capture, whatever its format, prints with exactly its pixels, in the table and
-    the annex, stored once; a JPEG is the evidence's own bytes."""
+    the annex, stored once; a JPEG is the evidence's own bytes; a PNG whose pixels are
+    garbled (its checksums right) is a blank box and does not stop the PDF."""
     from dataclasses import replace
 
     import pikepdf
@@ -317,7 +331,11 @@ def test_every_picture_is_in_the_pdf_once_with_its_own_pixels(tmp_path: Path) ->
                 raw[picture.objgen] = picture.read_raw_bytes()
     assert len(shown) == len(files)  # one object per capture...
     assert set(uses.values()) == {2}  # ...drawn in the table and in the annex
+    blank = [key for key, image in shown.items() if image.size == (1, 1)]  # type: ignore[attr-defined]
+    assert len(blank) == 1
     for name, data in files.items():
+        if name == "broken.png":
+            continue
         expected = _on_paper(data)
         matches = [key for key, image in shown.items() if image.tobytes() == expected.tobytes()]  # type: ignore[attr-defined]
         assert len(matches) == 1, name

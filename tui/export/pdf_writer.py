@@ -41,7 +41,9 @@ import re
 import secrets
 import shutil
 import threading
+import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,12 +179,14 @@ def join_pdfs(
     label: str,
     pictures: Sequence[Slice] = (),
     token: str = "",
+    sound: Sequence[bool] | None = None,
 ) -> int:
     """Write ``parts`` (PDFs, in order) to ``target`` as one, "page N / M" on each page.
 
     Each stand-in drawn by Chromium (:func:`stand_in` with ``token``) is replaced
     by its picture of ``pictures``, stored once however many pages show it;
     a picture whose stand-in is not found fails the PDF rather than go missing.
+    ``sound`` is :func:`sound_pictures` of ``pictures`` when already known.
     The document properties (title, creator) are those of the first part.
     Returns the page count.
     """
@@ -226,7 +230,7 @@ def join_pdfs(
             )
             page.contents_add(pikepdf.Stream(out, footer))
         if pictures:
-            _put_pictures(out, pictures, token)
+            _put_pictures(out, pictures, token, sound)
         out.save(target)
         return total
     finally:
@@ -264,7 +268,9 @@ def stand_in_uri(token: str, number: int) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(stand_in(token, number)).decode("ascii")
 
 
-def _put_pictures(pdf: Any, pictures: Sequence[Slice], token: str) -> None:
+def _put_pictures(
+    pdf: Any, pictures: Sequence[Slice], token: str, sound: Sequence[bool] | None
+) -> None:
     """Point every stand-in Chromium drew at its picture (one object per picture)."""
     import pikepdf
 
@@ -296,7 +302,8 @@ def _put_pictures(pdf: Any, pictures: Sequence[Slice], token: str) -> None:
             if number is None or number >= len(pictures):
                 continue
             if number not in made:
-                made[number] = picture_object(pdf, pictures[number])
+                checked = sound[number] if sound is not None else None
+                made[number] = picture_object(pdf, pictures[number], checked)
             xobjects[name] = made[number]
 
     for page in pdf.pages:
@@ -306,14 +313,32 @@ def _put_pictures(pdf: Any, pictures: Sequence[Slice], token: str) -> None:
         raise RuntimeError(f"{missing} pictures were not found in the printed pages")
 
 
-def picture_object(pdf: Any, piece: Slice) -> Any:
+def sound_pictures(pictures: Sequence[Slice], cancel: threading.Event | None = None) -> list[bool]:
+    """For each picture, whether its PNG rows inflate to its size (True for any other kind).
+
+    A PNG embedded unchanged had only its chunks checked (their CRCs), not its
+    compressed pixels; inflating 1,000 of them takes seconds, so the writer
+    runs this beside Chromium's printing.
+    """
+    out = []
+    for piece in pictures:
+        if cancel is not None and cancel.is_set():
+            break
+        header = _png_header(piece.data) if piece.kind == "png" else None
+        out.append(header is None or _rows_complete(*header))
+    return out
+
+
+def picture_object(pdf: Any, piece: Slice, sound: bool | None = None) -> Any:
     """``piece`` as a PDF image: its own compressed bytes whenever PDF can take them.
 
     A baseline or progressive JPEG (grey or colour) goes in as it is
     (``DCTDecode``); a PNG without transparency, not interlaced, grey, colour
     or palette, goes in as its compressed rows (``FlateDecode`` with the PNG
     predictors: the same bytes, no decoding).  Anything else (transparency,
-    16 bits, CMYK) is decoded once, laid on white paper and stored as such.
+    16 bits, CMYK) is decoded once, laid on white paper and stored as such;
+    what cannot be decoded is a blank box.  ``sound`` is :func:`sound_pictures`'s
+    answer for ``piece`` when known (else the PNG is checked here).
     """
     import pikepdf
 
@@ -328,11 +353,13 @@ def picture_object(pdf: Any, piece: Slice) -> Any:
             grey = components == 1
             return _image(stream, width, height, pikepdf.Name.DeviceGray if grey else None, 8)
     png = _png_header(data) if piece.kind == "png" else None
-    if png is None:
-        data = _flat_png(data)
-        png = _png_header(data)
-        if png is None:  # pragma: no cover - Pillow writes the plain PNG asked for
-            raise RuntimeError("a picture could not be converted for the PDF")
+    if png is None or not (sound if sound is not None else _rows_complete(*png)):
+        flat = _flat_png(data)
+        png = _png_header(flat) if flat else None
+        if png is None:
+            # Undecodable (its chunks were sound, its pixels are not): a blank
+            # box, as Chromium printed it; the pages keep its SHA-256.
+            png = (1, 1, 8, 0, b"", zlib.compress(b"\x00\xf0"))
     width, height, depth, colour_type, palette, rows = png
     channels = 3 if colour_type == 2 else 1
     stream = pikepdf.Stream(pdf, b"")
@@ -441,21 +468,38 @@ def _png_header(data: bytes) -> tuple[int, int, int, int, bytes, bytes] | None:
     return width, height, depth, colour_type, palette, b"".join(rows)
 
 
+def _rows_complete(
+    width: int, height: int, depth: int, colour_type: int, palette: bytes, rows: bytes
+) -> bool:
+    """True when a PNG's compressed rows inflate to exactly its size (its CRCs may lie)."""
+    channels = 3 if colour_type == 2 else 1
+    expected = height * (1 + (width * channels * depth + 7) // 8)
+    inflate = zlib.decompressobj()
+    try:
+        out = len(inflate.decompress(rows, expected + 1))
+    except zlib.error:
+        return False
+    return out == expected and not inflate.unconsumed_tail
+
+
 def _flat_png(data: bytes) -> bytes:
-    """A plain 8-bit PNG of ``data``, what was see-through printed on white paper."""
+    """A plain 8-bit PNG of ``data`` (see-through laid on white paper), or b"" when undecodable."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        if transparent:
-            rgba = image.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-        else:
-            flat = image.convert("L" if image.mode in ("1", "L", "I;16") else "RGB")
-    buffer = io.BytesIO()
-    flat.save(buffer, "PNG", compress_level=6)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            if transparent:
+                rgba = image.convert("RGBA")
+                flat = Image.new("RGB", rgba.size, (255, 255, 255))
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                flat = image.convert("L" if image.mode in ("1", "L", "I;16") else "RGB")
+        buffer = io.BytesIO()
+        flat.save(buffer, "PNG", compress_level=6)
+    except Exception:  # Pillow raises many types for broken files
+        return b""
     return buffer.getvalue()
 
 
@@ -551,10 +595,13 @@ def write_pdf(
             page = work / f"chunk-{number}.html"
             page.write_text(text, encoding="utf-8")
             pages.append(page)
-        parts = run_to_completion(_render(pages, binary, work / "profile", cancel), "abri-pdf")
+        with ThreadPoolExecutor(1, thread_name_prefix="abri-pdf-check") as pool:
+            checking = pool.submit(sound_pictures, pictures, cancel)  # while Chromium prints
+            parts = run_to_completion(_render(pages, binary, work / "profile", cancel), "abri-pdf")
+            sound = checking.result()
         if cancel is not None and cancel.is_set():
             raise ExportCancelled("cancelled")
-        join_pdfs(parts, target, t("export.page.word", lang), pictures, token)
+        join_pdfs(parts, target, t("export.page.word", lang), pictures, token, sound)
     except ExportCancelled:
         raise ExportCancelled(t("export.cancelled", lang)) from None
     except ExportError:
