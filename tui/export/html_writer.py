@@ -124,7 +124,9 @@ PAGES_PER_CHUNK = 200.0
 _PAGES_ROW_PICTURE = 1.0
 """A table row with a capture: the capture fills most of a landscape page."""
 _PAGES_ROW_TEXT = 0.15
-"""A row of text only (table without picture, bordereau, accounts)."""
+"""A row of text only (table without picture, accounts)."""
+_PAGES_ROW_BORDEREAU = 0.06
+"""A row of the bordereau (about 17 to a page)."""
 _PAGES_DETAILS = 0.4
 """One entry of the details (about 2.5 to a page)."""
 
@@ -455,7 +457,7 @@ def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Ru
             f"<td>{escape(entry_time_line(dossier, entry))}</td>"
             f"<td>{_e(platform_name(entry.platform))}</td><td>{account}</td>"
             f'<td>{names}</td><td class="hash">{hashes}</td></tr>',
-            _PAGES_ROW_TEXT,
+            _PAGES_ROW_BORDEREAU,
         )
     return run
 

@@ -517,7 +517,10 @@ async def _render(
         await route.abort("blockedbyclient")
 
     results: list[bytes] = [b""] * len(chunks)
-    todo = iter(range(len(chunks)))  # shared by the tabs: each takes the next chunk
+    # Shared by the tabs: each takes the next chunk, the heaviest first (Chromium's
+    # cost follows the text it lays out), so neither tab is left alone at the end.
+    sizes = [chunk.stat().st_size for chunk in chunks]
+    todo = iter(sorted(range(len(chunks)), key=lambda index: -sizes[index]))
 
     async def work(page: Page) -> None:
         page.set_default_timeout(300_000)
