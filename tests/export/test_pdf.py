@@ -325,7 +325,7 @@ def test_every_picture_is_in_the_pdf_once_with_its_own_pixels(tmp_path: Path) ->
         shown: dict[tuple[int, int], object] = {}
         raw: dict[tuple[int, int], bytes] = {}
         for page in document.pages:
-            for picture in page.images.values():  # the page's own, not nested
+            for picture in page.get_images(recursive=False).values():
                 uses[picture.objgen] = uses.get(picture.objgen, 0) + 1
                 shown[picture.objgen] = pikepdf.PdfImage(picture).as_pil_image().convert("RGB")
                 raw[picture.objgen] = picture.read_raw_bytes()
