@@ -557,8 +557,10 @@ def _accounts(dossier: Dossier) -> _Run:
     return run
 
 
-ANNEX_CELL_MM = (87.0, 240.0)
-"""Box of a capture in the annex: half the portrait page's width (two to a row).
+ANNEX_CELL_MM = (87.0, 220.0)
+"""Box of a capture in the annex: half the portrait page's width (two to a row; the
+``.cell`` rule of the style sheet has the same width), and the page's height less a
+caption wrapped to that width.
 
 A phone screenshot (1080×2400) prints 87 mm wide, about a third wider than on
 the phone's own screen and wider than in the table; a small capture keeps the
@@ -600,6 +602,11 @@ def _annex(
             scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
             # A small wide capture (a crop) keeps its size and joins the cells.
             alone = picture.wide and picture.width_px * scale > ANNEX_CELL_MM[0]
+            if not alone:
+                # Slices were cut for a full page: the tallest one, with a caption
+                # wrapped to the cell's width, must still fit one page.
+                tallest = max(piece.height_px for piece in picture.slices)
+                scale = min(scale, ANNEX_CELL_MM[1] / max(tallest, 1))
             name = _e(file.attachment.original_name or file.attachment.path)
             for piece in picture.slices:
                 caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
