@@ -71,6 +71,15 @@ def _time_export(casefile: object, fmt: str, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def _pdf_pages(folder: Path) -> str:
+    """The page count of the PDF written into ``folder`` (Chromium's cost follows it)."""
+    import pikepdf
+
+    [pdf] = folder.glob("*.pdf")
+    with pikepdf.open(pdf) as document:
+        return f"{len(document.pages):,} pages"
+
+
 def run(quick: bool = False) -> list[Row]:
     """Word 1,000 / 2,000 and PDF 1,000 (quick: 200 / 400 and PDF 200)."""
     from tui.export import find_chromium
@@ -114,6 +123,7 @@ def run(quick: bool = False) -> list[Row]:
                     pdf,
                     limit=10.0 if not quick else None,
                     runs=1,
+                    note=_pdf_pages(root / "out"),
                 )
             )
     return rows

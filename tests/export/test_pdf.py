@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -215,12 +217,12 @@ def test_the_chunks_of_the_dossier_hold_every_row_once_each_in_a_whole_document(
     casefile = build_case(tmp_path)
     dossier = make_dossier(casefile, None, "fr", datetime(2026, 1, 1, tzinfo=UTC))
     built = build_dossier(dossier)
-    chunks = built.chunks(tmp_path / "pictures", pages=0.1)
+    sources = [f"data:image/jpeg;base64,stand-in-{n}" for n in range(len(built.pictures))]
+    chunks = built.chunks(sources, pages=0.1)
     assert len(chunks) > 20
     for chunk in chunks:
         assert chunk.startswith("<!DOCTYPE html>") and chunk.endswith("</body></html>")
         assert chunk.count("<table") == chunk.count("</table>")
-        assert "data:image" not in chunk  # pictures are files beside the chunks
         if "<tr><td>" in chunk and "Capture d" in chunk:
             assert "<thead>" in chunk  # a table cut in two repeats its header
     joined = "".join(chunks)
@@ -228,5 +230,150 @@ def test_the_chunks_of_the_dossier_hold_every_row_once_each_in_a_whole_document(
         assert joined.count(f'<span class="piece">P{number}</span>') == 1
     whole = built.text()
     assert whole.count("<img ") == joined.count("<img ") > 10
-    pictures = sorted(p.name for p in (tmp_path / "pictures").iterdir())
-    assert pictures and all(name.endswith(".jpg") for name in pictures)
+    # Every picture is drawn from its stand-in, each as often as in the whole document.
+    shown = [int(n) for n in re.findall(r'src="data:image/jpeg;base64,stand-in-(\d+)"', joined)]
+    assert len(shown) == whole.count("<img ") and set(shown) == set(range(len(sources)))
+
+
+def _picture_files(folder: Path) -> dict[str, bytes]:
+    """Small captures of every kind the PDF stores differently (name -> file bytes)."""
+    from PIL import Image, ImageDraw
+
+    def drawn(mode: str, background: object, seed: int) -> Image.Image:
+        image = Image.new(mode, (90, 160), background)  # type: ignore[arg-type]
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((60, 150, 62 + seed * 3, 156), fill=(0, 0, 0) if mode != "L" else 0)
+        for line in range(6):
+            fill = (20 + line * 30, 60, 200 - line * 20) if mode != "L" else line * 40
+            if mode == "RGBA":
+                fill = (*fill, 128 + line * 20)  # type: ignore[misc]
+            draw.rectangle((8, 10 + line * 24, 30 + line * 10, 24 + line * 24), fill=fill)  # type: ignore[arg-type]
+        return image
+
+    def saved(image: Image.Image, fmt: str, **options: object) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, fmt, **options)
+        return buffer.getvalue()
+
+    def colour(seed: int) -> Image.Image:
+        return drawn("RGB", (250, 250, 250), seed)
+
+    return {
+        "rgb.png": saved(colour(1), "PNG"),
+        "palette.png": saved(colour(2).quantize(64), "PNG"),
+        "grey.png": saved(drawn("L", 240, 3), "PNG"),
+        "alpha.png": saved(drawn("RGBA", (255, 255, 255, 0), 4), "PNG"),
+        "colour.jpg": saved(colour(5), "JPEG", quality=80),
+        "progressive.jpg": saved(colour(6), "JPEG", quality=80, progressive=True),
+        "grey.jpg": saved(drawn("L", 240, 7), "JPEG"),
+        "cmyk.jpg": saved(colour(8).convert("CMYK"), "JPEG"),
+        "broken.png": _garbled_pixels(saved(colour(9), "PNG")),
+    }
+
+
+def _garbled_pixels(png: bytes) -> bytes:
+    """``png`` with its compressed pixels replaced by noise, every chunk's CRC still right."""
+    import struct
+    import zlib
+
+    at = png.index(b"IDAT") - 4
+    length = int.from_bytes(png[at : at + 4], "big")
+    noise = bytes((n * 37) & 255 for n in range(length))
+    chunk = png[at : at + 4] + b"IDAT" + noise + struct.pack(">I", zlib.crc32(b"IDAT" + noise))
+    return png[:at] + chunk + png[at + 12 + length :]
+
+
+def _on_paper(data: bytes) -> object:
+    """The pixels a reader should see for a picture: upright RGB, see-through is white."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        rgba = image.convert("RGBA")
+    paper = Image.new("RGB", rgba.size, (255, 255, 255))
+    paper.paste(rgba, mask=rgba.getchannel("A"))
+    return paper
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_every_picture_is_in_the_pdf_once_with_its_own_pixels(tmp_path: Path) -> None:
+    """Each capture, whatever its format, prints with exactly its pixels, in the table and
+    the annex, stored once; a JPEG is the evidence's own bytes; a PNG whose pixels are
+    garbled (its checksums right) is a blank box and does not stop the PDF."""
+    from dataclasses import replace
+
+    import pikepdf
+
+    from tui.core.attachments import attach
+    from tui.core.case import Case, Evidence
+    from tui.core.store import CaseFile
+
+    files = _picture_files(tmp_path / "phone")
+    casefile = CaseFile.create(tmp_path / "case.toml", Case(title="Formats"))
+    (tmp_path / "phone").mkdir()
+    for number, (name, data) in enumerate(files.items(), 1):
+        source = tmp_path / "phone" / name
+        source.write_bytes(data)
+        entry = Evidence(id=f"E{number:04d}", url=f"https://x.com/a/status/{number}")
+        entry = replace(entry, attachments=(attach(casefile, entry, source),))
+        casefile.case.evidence.append(entry)
+    casefile.save()
+    [pdf] = export_case(casefile, ["pdf"], tmp_path / "out")
+
+    with pikepdf.open(pdf.path) as document:
+        uses: dict[tuple[int, int], int] = {}
+        shown: dict[tuple[int, int], object] = {}
+        raw: dict[tuple[int, int], bytes] = {}
+        for page in document.pages:
+            for picture in page.get_images(recursive=False).values():
+                uses[picture.objgen] = uses.get(picture.objgen, 0) + 1
+                shown[picture.objgen] = pikepdf.PdfImage(picture).as_pil_image().convert("RGB")
+                raw[picture.objgen] = picture.read_raw_bytes()
+    assert len(shown) == len(files)  # one object per capture...
+    assert set(uses.values()) == {2}  # ...drawn in the table and in the annex
+    blank = [key for key, image in shown.items() if image.size == (1, 1)]  # type: ignore[attr-defined]
+    assert len(blank) == 1
+    for name, data in files.items():
+        if name == "broken.png":
+            continue
+        expected = _on_paper(data)
+        matches = [key for key, image in shown.items() if image.tobytes() == expected.tobytes()]  # type: ignore[attr-defined]
+        assert len(matches) == 1, name
+        if name.endswith(".jpg") and "cmyk" not in name:
+            assert raw[matches[0]] == data  # copied, never compressed again
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_the_annex_prints_captures_two_to_a_row_each_under_its_own_caption(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """30 entries, 20 phone captures: the annex shares its pages, each capture once, on the
+    page that names it (pièce, times, SHA-256) and never on a page that does not."""
+    from PIL import Image
+
+    casefile = make_case(30)
+    [pdf] = export_case(casefile, ["pdf"], tmp_path / "out")
+    reader = PdfReader(str(pdf.path))
+    titles = [page.extract_text() for page in reader.pages]
+    start = next(n for n, text in enumerate(titles) if "les pièces en grand format" in text)
+    annex = reader.pages[start:]
+    # make_case gives entry index i (pièce P(i+1), oldest first) a band of red (i*40) % 256.
+    by_red = {(index * 40) % 256: index + 1 for index in range(30) if index % 3 != 2}
+    seen: list[int] = []
+    for page, text in zip(annex, titles[start:], strict=True):
+        shown = set()
+        for picture in page.images:
+            with Image.open(io.BytesIO(picture.data)) as image:
+                red = image.convert("RGB").getpixel((10, image.height * 3 // 8))[0]  # type: ignore[index]
+            shown.add(by_red[red])
+        named = {int(n) for n in re.findall(r"Pièce P(\d+) \(E\d{4}\)", text)}
+        assert shown == named  # every picture beside its caption, every caption with its picture
+        assert text.count("SHA-256") == len(named)
+        seen += sorted(shown)
+    assert seen == sorted(by_red.values())  # each capture once, in the order of the pièces
+    # Two to a row and several rows: far fewer pages than one capture per page.
+    assert len(annex) <= 1 + len(by_red) // 4
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in annex} == {
+        (595, 842)
+    }

@@ -24,9 +24,9 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 
 from tui.core.case import Evidence
 from tui.export.common import (
@@ -49,7 +49,7 @@ from tui.export.common import (
     safe,
     source_label,
 )
-from tui.export.images import Prepared, Slice, for_print, scale_for
+from tui.export.images import Prepared, Slice, scale_for
 
 TABLE_BOX_MM = (100.0, 140.0)
 """Largest picture in a table cell (a phone capture fills the height)."""
@@ -84,12 +84,19 @@ p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
 .pagebreak { page-break-before: always; }
 .annex section { page: annex; page-break-before: always; }
 .annex section.wide { page: annexwide; }
+.annex section.cells { line-height: 0; font-size: 0; orphans: 1; widows: 1; }
+.cell { display: inline-block; vertical-align: top; width: 87mm; margin: 0 0 6mm 0;
+        font-size: 9.5pt; line-height: normal; break-inside: avoid; }
+.cell:nth-child(odd) { margin-right: 6mm; }
+.cell h3 { margin-top: 0; }
+.cell .hash { overflow-wrap: anywhere; }
 .sign p { font-weight: bold; margin: 3pt 0; }
 """
 
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_CSP_FILES = "default-src 'none'; img-src file:; style-src 'unsafe-inline'"
-"""The PDF's chunks name their pictures by ``file:`` URLs (see :meth:`HtmlDossier.chunks`)."""
+_PRINT_ONLY = "@media screen { body { display: none; } }"
+"""In the PDF's chunks only: Chromium lays a page out for the screen when it opens it,
+then again for print; nothing shown on screen halves the cost of opening a chunk."""
 
 
 def _e(text: str) -> str:
@@ -117,7 +124,9 @@ PAGES_PER_CHUNK = 200.0
 _PAGES_ROW_PICTURE = 1.0
 """A table row with a capture: the capture fills most of a landscape page."""
 _PAGES_ROW_TEXT = 0.15
-"""A row of text only (table without picture, bordereau, accounts)."""
+"""A row of text only (table without picture, accounts)."""
+_PAGES_ROW_BORDEREAU = 0.06
+"""A row of the bordereau (about 17 to a page)."""
 _PAGES_DETAILS = 0.4
 """One entry of the details (about 2.5 to a page)."""
 
@@ -165,27 +174,24 @@ class HtmlDossier:
         uris = [_data_uri(piece) for piece in self.pictures]
         return _PICTURE_SRC.sub(lambda found: uris[int(found[1])], "".join(out))
 
-    def chunks(self, folder: Path, pages: float | None = None) -> list[str]:
+    def chunks(self, sources: Sequence[str], pages: float | None = None) -> list[str]:
         """Documents of about ``pages`` (:data:`PAGES_PER_CHUNK`) printed pages each, for the PDF.
 
         Printed one after another they give the same content as :meth:`text`
-        (a cut starts a new page; a table cut in two repeats its header).  The
-        pictures are JPEG copies (:func:`tui.export.images.for_print`) written
-        into ``folder`` and named by ``file:`` URLs, so the documents must be
-        opened from files in that folder too.  Chromium puts a JPEG into the
-        PDF as it is, but decodes and compresses any other picture again, once
-        per document: a capture shown in the table and in the annex would cost
-        that twice; and a picture in a ``data:`` URI costs its parsing.
+        (a cut starts a new page; a table cut in two repeats its header).
+        Picture ``N`` of :attr:`pictures` is drawn from ``sources[N]`` (a URL),
+        at exactly the size and place it has in :meth:`text`: the PDF writer
+        gives tiny stand-ins that it swaps for the pictures afterwards, so
+        Chromium never decodes nor compresses a capture again.
         """
-        folder.mkdir(parents=True, exist_ok=True)
-        uris = []
-        for number, piece in enumerate(for_print(self.pictures)):
-            path = folder / f"{number}.{'jpg' if piece.kind == 'jpeg' else piece.kind}"
-            path.write_bytes(piece.data)
-            uris.append(f'src="{path.resolve().as_uri()}"')
+        if len(sources) != len(self.pictures):
+            raise ValueError("one source per picture")
+        attributes = [f'src="{escape(source, quote=True)}"' for source in sources]
         named = self._bodies(pages or PAGES_PER_CHUNK)
         return [
-            _PICTURE_SRC.sub(lambda found: uris[int(found[1])], text).replace(_CSP, _CSP_FILES, 1)
+            _PICTURE_SRC.sub(lambda found: attributes[int(found[1])], text).replace(
+                "</style>", _PRINT_ONLY + "</style>", 1
+            )
             for text in named
         ]
 
@@ -244,7 +250,7 @@ def build_dossier(
     lead = [f'<h1>{escape(tr("export.title"))}</h1><dl class="head">']
     for label, value in dossier.header_lines():
         lead.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
-    lead.append(f'</dl><p class="note">{escape(tr("export.table.intro"))}</p>')
+    lead.append(f'</dl><p class="note">{escape(tr("export.table.intro_rows"))}</p>')
     opening = ["<table><colgroup>"]
     for width in ("15%", "40%", "26%", "19%"):
         opening.append(f'<col style="width:{width}">')
@@ -315,7 +321,7 @@ def build_dossier(
         _accounts(dossier),
         _details(dossier, resolved),
         statement,
-        _annex(dossier, resolved, prepared, shelf),
+        *_annex(dossier, resolved, prepared, shelf),
     ]
     return HtmlDossier(head, runs, shelf.pieces)
 
@@ -451,7 +457,7 @@ def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Ru
             f"<td>{escape(entry_time_line(dossier, entry))}</td>"
             f"<td>{_e(platform_name(entry.platform))}</td><td>{account}</td>"
             f'<td>{names}</td><td class="hash">{hashes}</td></tr>',
-            _PAGES_ROW_TEXT,
+            _PAGES_ROW_BORDEREAU,
         )
     return run
 
@@ -551,20 +557,38 @@ def _accounts(dossier: Dossier) -> _Run:
     return run
 
 
+ANNEX_CELL_MM = (87.0, 220.0)
+"""Box of a capture in the annex: half the portrait page's width (two to a row; the
+``.cell`` rule of the style sheet has the same width), and the page's height less a
+caption wrapped to that width.
+
+A phone screenshot (1080×2400) prints 87 mm wide, about a third wider than on
+the phone's own screen and wider than in the table; a small capture keeps the
+size it has alone (never past 150 dpi), so more of them share a page.
+"""
+
+
 def _annex(
     dossier: Dossier,
     resolved: dict[str, list[ResolvedFile]],
     prepared: dict[str, Prepared | None],
     shelf: _Shelf,
-) -> _Run:
-    """One capture per portrait page at the largest legible size; tall ones continued."""
+) -> list[_Run]:
+    """The annex: captures two to a row on portrait pages, a wide one alone on a landscape page.
+
+    Each capture (or part of a tall one) is one cell with its caption above it
+    (pièce, entry, capture and publication times labelled apart, SHA-256) and
+    its notes below; a row of cells never breaks across pages.  Consecutive
+    cells are one run, so a chunk of the PDF may cut between two of them.
+    """
     tr = dossier.tr
-    run = _Run(open='<div class="annex">', close="</div>")
-    run.add(
+    runs = [_Run(open='<div class="annex">', close="</div>")]
+    runs[0].add(
         f'<section class="tall"><h2>{escape(tr("export.annex.title"))}</h2>'
-        f"<p>{escape(tr('export.annex.intro'))}</p></section>",
-        1.0,
+        f"<p>{escape(tr('export.annex.intro_rows'))}</p></section>",
+        0.1,
     )
+    cells: _Run | None = None
     shown = 0
     for entry in dossier.entries:
         files = resolved.get(entry.id, [])
@@ -574,8 +598,15 @@ def _annex(
             if picture is not None and picture.ok:
                 usable.append((file, picture))
         for number, (file, picture) in enumerate(usable, 1):
-            box_w, box_h = annex_box(picture.wide)
+            box_w, box_h = annex_box(True) if picture.wide else ANNEX_CELL_MM
             scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
+            # A small wide capture (a crop) keeps its size and joins the cells.
+            alone = picture.wide and picture.width_px * scale > ANNEX_CELL_MM[0]
+            if not alone:
+                # Slices were cut for a full page: the tallest one, with a caption
+                # wrapped to the cell's width, must still fit one page.
+                tallest = max(piece.height_px for piece in picture.slices)
+                scale = min(scale, ANNEX_CELL_MM[1] / max(tallest, 1))
             name = _e(file.attachment.original_name or file.attachment.path)
             for piece in picture.slices:
                 caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
@@ -584,23 +615,32 @@ def _annex(
                 if piece.count > 1:
                     key = "export.annex.suite" if piece.index else "export.annex.part"
                     caption += tr(key, n=piece.index + 1, total=piece.count)
-                css = "wide" if picture.wide else "tall"
-                out = [f'<section class="{css}">']
+                out = [f"<h3>{escape(caption)}</h3>"]
                 shown += 1
-                out.append(f"<h3>{escape(caption)}</h3>")
                 for line in dossier.file_lines(entry, file.attachment):
                     out.append(f'<div class="note">{escape(line)}</div>')
+                # Cut in halves when the cell is too narrow for 64 digits on a line.
+                digest = file.attachment.sha256
                 out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
-                out.append(f"{_e(file.attachment.sha256)}</div>")
+                out.append(f"{_e(digest[:32])}<wbr>{_e(digest[32:])}</div>")
                 height = min(piece.height_px * scale, box_h)
                 out.append(_img(piece, piece.width_px * scale, height, name, shelf))
                 out.extend(f'<div class="note">{n}</div>' for n in _notes(dossier, file, picture))
-                out.append("</section>")
-                run.add("".join(out), 1.0)
+                if alone:
+                    cells = None
+                    runs.append(_Run(open='<div class="annex">', close="</div>"))
+                    runs[-1].add('<section class="wide">' + "".join(out) + "</section>", 1.0)
+                    continue
+                if cells is None:
+                    cells = _Run(
+                        open='<div class="annex"><section class="cells">', close="</section></div>"
+                    )
+                    runs.append(cells)
+                cells.add('<div class="cell">' + "".join(out) + "</div>", 0.5)
     if shown == 0:
-        run.add(
+        runs[0].add(
             f'<section class="tall"><p class="note">{escape(tr("export.annex.none"))}</p>'
             "</section>",
             1.0,
         )
-    return run
+    return runs

@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 MAX_ENLARGE_DPI = 150
 """Printed resolution below which a small capture is never enlarged."""
@@ -301,49 +300,6 @@ def _encode(image: object, lossy: bool) -> tuple[bytes, str]:
         image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     image.save(buffer, "PNG", compress_level=4)
     return buffer.getvalue(), "png"
-
-
-PRINT_QUALITY = 90
-"""JPEG quality of the PDF's copies (no chroma subsampling: coloured text stays sharp)."""
-
-
-def for_print(pieces: Sequence[Slice], workers: int = 2) -> list[Slice]:
-    """JPEG copies of ``pieces`` for the PDF, in order (JPEGs are kept as they are).
-
-    Chromium writes a JPEG into a PDF unchanged; any other picture it decodes
-    and compresses again, once per document it appears in.  The copies are made
-    on ``workers`` threads (Pillow lets go of the GIL while it decodes and
-    encodes).  A piece that cannot be converted is kept as it was.
-    """
-    if workers < 2 or sum(piece.kind != "jpeg" for piece in pieces) < 8:
-        return [_jpeg(piece) for piece in pieces]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="abri-jpeg") as pool:
-        return list(pool.map(_jpeg, pieces))
-
-
-def _jpeg(piece: Slice) -> Slice:
-    if piece.kind == "jpeg":
-        return piece
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(piece.data)) as image:
-            image.load()
-            transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            if transparent:
-                # JPEG has no alpha: what was see-through prints on white paper.
-                rgba = image.convert("RGBA")
-                flat = Image.new("RGB", rgba.size, (255, 255, 255))
-                flat.paste(rgba, mask=rgba.getchannel("A"))
-            else:
-                flat = image.convert("L" if image.mode in ("1", "L", "I;16") else "RGB")
-        buffer = io.BytesIO()
-        flat.save(buffer, "JPEG", quality=PRINT_QUALITY, subsampling=0)
-    except Exception:
-        return piece  # shown as prepared: slower to print, never missing
-    return replace(piece, data=buffer.getvalue(), kind="jpeg")
 
 
 class PictureCache:
