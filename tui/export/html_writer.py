@@ -45,7 +45,6 @@ from tui.export.common import (
     platform_name,
     profile_url,
     publication,
-    resolve,
     safe,
     source_label,
 )
@@ -266,7 +265,7 @@ def build_dossier(
     for done, entry in enumerate(dossier.entries):
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
-        files = [resolve(dossier.source, att) for att in entry.attachments]
+        files = [dossier.resolve(att) for att in entry.attachments]
         resolved[entry.id] = files
         out: list[str] = ["<tr><td>"]
         out.append(
