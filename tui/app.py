@@ -459,7 +459,9 @@ class AbriApp(App[int]):
             return
         self._save_scheduled = True
         # Several changes in the same burst of events become one snapshot and one save.
-        self.call_later(self._start_save)
+        # After the next refresh: the table shows the change first, then the save's
+        # thread starts competing with the screen for the interpreter.
+        self.call_after_refresh(self._start_save)
 
     def _start_save(self) -> None:
         self._save_scheduled = False
@@ -523,6 +525,24 @@ class AbriApp(App[int]):
         elif self._pending is None and not self._unsaved:
             self.saved_at = _clock()
             self._set_save_state("saved")
+            self._settle_memory()
+
+    def _settle_memory(self) -> None:
+        """Once a change is saved (and shown): collect what it left behind.
+
+        A change leaves mostly cyclic garbage (a closed form: some 20,000 Textual
+        objects).  Left to itself the collector's full pass comes at any moment: between
+        a key and its repaint, or in the save's thread, holding the interpreter lock
+        against the screen.  Here it runs when the change is on screen and the save is
+        done, and the next automatic pass finds little to do.  Nothing is frozen here:
+        freezing what is alive then kept about 6,000 objects per save that died in
+        cycles later (a leak, measured), unlike the case's own objects frozen on opening.
+        """
+        if self._closed or self.session is None:
+            return
+        if self._pending is not None or self._unsaved or self._save_scheduled:
+            return  # another save follows: collect after it
+        gc.collect()
 
     def _set_save_state(self, state: str) -> None:
         self.save_state = state

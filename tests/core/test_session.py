@@ -269,3 +269,19 @@ def test_concurrent_save_from_a_worker_keeps_every_change(tmp_path: Path) -> Non
     session.save()
     assert not session.unsaved
     assert len(read(session.path)["evidence"]) == 30
+
+
+def test_entries_out_of_number_order_are_still_found_to_edit_and_delete(tmp_path: Path) -> None:
+    # A case put together by hand (or merged) may list E0009 before E0002.
+    entries = [
+        Evidence(id=f"E{n:04d}", url=f"https://x.com/a/status/{1382350606417817604 + n}")
+        for n in (9, 2, 5, 1)
+    ]
+    case = Case(title="t", language="en", timezone="Europe/Paris", evidence=entries)
+    session = CaseSession.create(tmp_path / "t.toml", case)
+    edited = session.edit_entry(replace(session.case.evidence[1], notes="seen"))
+    assert edited.changed == ("E0002",)
+    report = session.delete_entries(["E0005", "E0009"])
+    assert report.removed == ("E0009", "E0005")
+    assert [e.id for e in session.case.evidence] == ["E0002", "E0001"]
+    assert read(tmp_path / "t.toml")["evidence"][0]["notes"] == "seen"

@@ -267,3 +267,32 @@ def test_the_full_read_back_check_accepts_what_saves_write() -> None:
     case = make_case(25)
     assert store.encode_verified(case, "alice-files") == store.encode(case, "alice-files")
     assert store.loads(store.dumps(case)) == case
+
+
+def test_an_entry_deleted_then_put_back_is_written_from_its_old_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undo of a delete: the entry comes back byte for byte, with no serialization
+    (the delete's save kept its bytes), and every save reads back as the case."""
+    path = tmp_path / "alice.toml"
+    CaseFile.create(path, make_case(20)).close()
+    original = path.read_bytes()
+    casefile = CaseFile.open(path)
+    made: list[str] = []
+    entry_text = store._entry_text
+
+    def counting(entry: Evidence, where: str) -> str:
+        made.append(entry.id)
+        return entry_text(entry, where)
+
+    monkeypatch.setattr(store, "_entry_text", counting)
+    every = list(casefile.case.evidence)
+    casefile.case.evidence = every[:7] + every[8:]
+    casefile.save()
+    assert b'id = "E0008"' not in path.read_bytes()
+    assert CaseFile.open(path).case == casefile.case
+    casefile.case.evidence = list(every)  # the very same object back in its place
+    casefile.save()
+    assert made == []
+    assert path.read_bytes() == original
+    casefile.close()

@@ -43,6 +43,7 @@ import os
 import re
 import secrets
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -810,13 +811,26 @@ class CaseSession:
         self._writable()
         wanted = set(ids)
         case = self.case
+        evidence = case.evidence
         before: dict[str, tuple[int, Evidence] | None] = {}
+        # A few positions found by bisection (IDs are unique in a case), the rest kept as
+        # slices: deleting one entry of 50,000 was a 10-15 ms loop on the UI thread.
+        positions: list[int] = []
+        if len(wanted) <= 16:
+            for entry_id in wanted:
+                index = self._position(entry_id)
+                if index is not None:
+                    positions.append(index)
+            positions.sort()
+        else:  # many: one pass
+            positions = [i for i, entry in enumerate(evidence) if entry.id in wanted]
         kept: list[Evidence] = []
-        for index, entry in enumerate(case.evidence):
-            if entry.id in wanted:
-                before[entry.id] = (index, entry)
-            else:
-                kept.append(entry)
+        start = 0
+        for index in positions:
+            kept.extend(evidence[start:index])
+            before[evidence[index].id] = (index, evidence[index])
+            start = index + 1
+        kept.extend(evidence[start:])
         if not before:
             return ChangeReport(action)
         removed = tuple(before)
@@ -1226,7 +1240,16 @@ class CaseSession:
         return self._index
 
     def _position(self, entry_id: str) -> int | None:
-        for index, entry in enumerate(self.case.evidence):
+        evidence = self.case.evidence
+        # Entries are usually in the order of their numbers (each new one comes last):
+        # a bisection finds one of 50,000 in microseconds where a scan took 10-20 ms on
+        # the UI thread.  Verified, and any other order falls back to the scan.
+        number = evidence_number(entry_id)
+        if number:
+            at = bisect_left(evidence, number, key=lambda entry: evidence_number(entry.id))
+            if at < len(evidence) and evidence[at].id == entry_id:
+                return at
+        for index, entry in enumerate(evidence):
             if entry.id == entry_id:
                 return index
         return None

@@ -36,6 +36,7 @@ import gc
 import hashlib
 import itertools
 import json
+import operator
 import os
 import re
 import secrets
@@ -546,7 +547,13 @@ _EVIDENCE_FROZEN = bool(getattr(Evidence, "__dataclass_params__", None).frozen) 
 
 
 def _journal_key(j: JournalEntry) -> int:
+    """Like :func:`_entry_key`, for a journal line (0 once :class:`JournalEntry` is frozen)."""
+    if _JOURNAL_FROZEN:
+        return 0
     return _hash((_moment(j.at), j.action, j.detail))
+
+
+_JOURNAL_FROZEN = bool(getattr(JournalEntry, "__dataclass_params__", None).frozen)  # type: ignore[union-attr]
 
 
 _UNMATCHED = itertools.count(1 << 70)
@@ -564,42 +571,24 @@ def _hash(values: tuple[object, ...]) -> int:
 
 
 class _Piece:
-    """The encoded text of one entry or journal line, and what it was made from.
+    """The encoded, checked text of one entry or journal line that is not in the file.
 
-    An entry's text is kept without its ``[[evidence]]`` header line (the same for all).
-    The text is either held (``data``: made since the last save) or *found in the file*:
-    bytes ``start:end`` of the file whose SHA-256 is ``file`` (the one last read or
-    written).  A save reads that file anyway (to see whether another program changed
-    it), so keeping a second copy of every entry's text in memory bought nothing: 50 MB
-    at 50,000 entries.  A span is used only with the very bytes it was cut from (same
-    SHA-256) and only if they still start and end as that piece must; otherwise the
-    object is serialized again.
+    Made when an object is serialized (an entry added or edited in this session), or
+    cut from the file when a save drops an entry (deleted or replaced: undo may bring it
+    back, and writing it again then costs no serialization).  An entry's text is kept
+    without its ``[[evidence]]`` header line (the same for all).  Objects that are in
+    the file as last read or written are not here at all: :class:`_FileMap` finds them.
     """
 
-    # A plain class with slots, not a tuple: each save moves every span to the file it
-    # wrote, in place.  New tuples for 100,000 pieces on every save made the collector
-    # rescan them all, on whichever thread ran next: 100-250 ms freezes at 50,000 entries.
-    __slots__ = ("data", "end", "file", "folder", "key", "source", "start")
+    __slots__ = ("data", "folder", "key", "source")
 
-    def __init__(
-        self,
-        source: object,
-        key: int,
-        data: bytes | None,
-        folder: str | None,
-        file: str = "",
-        start: int = 0,
-        end: int = 0,
-    ) -> None:
+    def __init__(self, source: object, key: int, data: bytes, folder: str | None) -> None:
         self.source = source
         """The entry itself: keeps it alive, so its ``id()`` cannot be reused by another."""
         self.key = key
         self.data = data
         self.folder = folder
         """The evidence folder the piece was checked against (attachment paths depend on it)."""
-        self.file = file
-        self.start = start
-        self.end = end
 
 
 class _PieceCache:
@@ -617,14 +606,56 @@ class _PieceCache:
         with self.lock:
             self.pieces.clear()
 
-    def prune(self, alive: int, objects: Iterable[object]) -> None:
+    def prune(self, alive: int, objects: Callable[[], Iterable[object]]) -> None:
         """Forget pieces of objects no longer in the case, once they pile up."""
         if len(self.pieces) > 2 * alive + 1024:
-            keep = {id(o) for o in objects}
+            keep = {id(o) for o in objects()}
             self.pieces = {k: v for k, v in self.pieces.items() if k in keep}
 
 
 _PIECES = _PieceCache()
+
+
+class _FileMap:
+    """Where each entry and journal line lies in one file's bytes (the last read or written).
+
+    Relative, not absolute: the byte size of every piece in file order and where the
+    first one starts.  A save copies each *run* of objects it writes unchanged as one
+    slice of those bytes (an edit in the middle: two slices for 49,999 entries) and the
+    next map is made of slices of this one's size lists, at C speed: an add, edit or
+    delete no longer moves 100,000 byte ranges, nor builds a memoryview per entry.
+
+    ``entries`` / ``journal`` are the very objects written (a copy of the lists: the
+    objects stay alive, so an ``id()`` met in a later case is the same object), or None
+    when that part of the file is not laid out as Abri writes it (then it is serialized).
+    """
+
+    __slots__ = (
+        "entries",
+        "entries_at",
+        "entry_sizes",
+        "file",
+        "folder",
+        "journal",
+        "journal_at",
+        "journal_sizes",
+    )
+
+    def __init__(self, file: str, folder: str | None) -> None:
+        self.file = file
+        """SHA-256 of the bytes mapped."""
+        self.folder = folder
+        """The evidence folder the entries were checked against."""
+        self.entries: list[Evidence] | None = None
+        self.entries_at = 0
+        """Offset of the first entry's ``[[evidence]]`` header (entries run to the end)."""
+        self.entry_sizes: list[int] = []
+        """Bytes of each entry, its header included."""
+        self.journal: list[JournalEntry] | None = None
+        self.journal_at = 0
+        """Offset of the first journal line."""
+        self.journal_sizes: list[int] = []
+        """Bytes of each journal line, its newline included."""
 
 
 def _utf8(text: str) -> bytes:
@@ -708,33 +739,158 @@ def _check_head(text: str) -> None:
 
 
 Source = tuple[str, bytes]
-"""The file as last read or written: (its SHA-256, its bytes), where spans are cut from."""
-
-_Layout = list[tuple[int, object, int, "str | None"]]
-"""Where each cached piece went in a file being made: (index in the pieces, object,
-key, folder), to turn them into spans of that file once it is written."""
+"""The file as last read or written: (its SHA-256, its bytes), where runs are cut from."""
 
 
-def _entry_span(piece: _Piece, e: Evidence, source: Source | None) -> memoryview | None:
-    """An entry's text from the file it was read from or written to, if it is really there."""
-    if source is None or piece.file != source[0]:
-        return None
-    data, start, end = source[1], piece.start, piece.end
-    if data.startswith(b'id = "' + e.id.encode("utf-8") + b'"\n', start) and data.endswith(
-        b"\n", start, end
-    ):
-        return memoryview(data)[start:end]
-    return None
+def _runs(objects: list[Any], known: list[Any]) -> list[tuple[int, int, int]]:
+    """``(start, end, first)``: ``objects[start:end]`` are ``known[first:first + end - start]``,
+    the very same objects in the same order (long runs, in order).
+
+    A change leaves a common beginning and end (an edit, an add, a delete): those are
+    found by identity at C speed; only what lies between is matched object by object.
+    """
+    n, m = len(objects), len(known)
+    same = list(map(operator.is_, objects, known))
+    try:
+        prefix = same.index(False)
+    except ValueError:
+        prefix = len(same)
+    if prefix == n == m:
+        return [(0, n, 0)] if n else []
+    limit = min(n, m) - prefix
+    back = list(map(operator.is_, reversed(objects), reversed(known)))[:limit]
+    try:
+        suffix = back.index(False)
+    except ValueError:
+        suffix = len(back)
+    runs: list[tuple[int, int, int]] = [(0, prefix, 0)] if prefix else []
+    middle, among = objects[prefix : n - suffix], known[prefix : m - suffix]
+    if middle and among:
+        where = {id(o): k for k, o in enumerate(among, prefix)}
+        olds = [where.get(id(o), -1) for o in middle]
+        start = first = -1
+        previous = -2
+        for i, k in enumerate(olds, prefix):
+            if k >= 0 and k == previous + 1 and start >= 0:
+                previous = k
+                continue
+            if start >= 0:
+                runs.append((start, i, first))
+            if k >= 0:
+                start, first, previous = i, k, k
+            else:
+                start, previous = -1, -2
+        if start >= 0:
+            runs.append((start, n - suffix, first))
+    if suffix:
+        runs.append((n - suffix, n, m - suffix))
+    return runs
 
 
-def _line_span(piece: _Piece, source: Source | None) -> memoryview | None:
-    """A journal line's text from its file (see :func:`_entry_span`)."""
-    if source is None or piece.file != source[0]:
-        return None
-    data, start, end = source[1], piece.start, piece.end
-    if data.startswith(b"    { at = ", start) and data.endswith(b" },\n", start, end):
-        return memoryview(data)[start:end]
-    return None
+def _run_sound(entry: bool, data: bytes, lo: int, hi: int, first: Any) -> bool:
+    """Whether bytes ``lo:hi`` of ``data`` start and end as a run beginning with ``first`` must."""
+    if hi <= lo or hi > len(data):
+        return False
+    if entry:
+        opening = _ENTRY_HEADER + b'id = "' + first.id.encode("utf-8") + b'"\n'
+        return data.startswith(opening, lo) and data.endswith(b"\n", lo, hi)
+    return data.startswith(b"    { at = ", lo) and data.endswith(b" },\n", lo, hi)
+
+
+def _section(
+    entry: bool,
+    objects: list[Any],
+    base: list[Any] | None,
+    base_sizes: list[int],
+    base_at: int,
+    data: bytes | None,
+    folder: str | None,
+    check: bool,
+    pieces: dict[int, _Piece],
+    keep_dropped: bool,
+) -> tuple[list[bytes | memoryview], list[int]]:
+    """One part of the file (the entries, or the journal lines): its bytes, and each
+    object's size in them.
+
+    Runs of objects that are in ``base`` (the map of ``data``) are one slice of ``data``
+    each; the others come from the piece cache or are serialized (and, with ``check``,
+    checked in bulk, then cached).  With ``keep_dropped``, objects of ``base`` that are
+    not written here keep their bytes as pieces (for undo).
+    """
+    header = _ENTRY_HEADER if entry else b""
+    runs = _runs(objects, base) if base is not None and data is not None and objects else []
+    offsets: list[int] = []
+    if runs or (keep_dropped and base):
+        offsets = list(itertools.accumulate(base_sizes, initial=base_at))
+    parts: list[bytes | memoryview] = []
+    sizes: list[int] = []
+    fresh: list[tuple[int, int, int, Any, int, str]] = []
+    view = memoryview(data) if data is not None and runs else None
+    used: set[int] = set()
+
+    def single(i: int) -> None:
+        obj = objects[i]
+        key = _entry_key(obj) if entry else _journal_key(obj)
+        piece = pieces.get(id(obj))
+        if (
+            piece is not None
+            and piece.source is obj
+            and piece.key == key
+            and not (check and entry and piece.folder != folder)
+        ):
+            if header:
+                parts.append(header)
+            parts.append(piece.data)
+            sizes.append(len(header) + len(piece.data))
+            return
+        n = i + 1
+        text = _entry_text(obj, f"evidence[{n}]") if entry else _journal_text(obj, f"journal[{n}]")
+        if header:
+            parts.append(header)
+        fresh.append((len(parts), len(sizes), n, obj, key, text))
+        parts.append(b"")
+        sizes.append(0)
+
+    i = 0
+    for start, end, first in runs:
+        while i < start:
+            single(i)
+            i += 1
+        assert view is not None and data is not None
+        lo, hi = offsets[first], offsets[first + end - start]
+        if _run_sound(entry, data, lo, hi, objects[start]):
+            parts.append(view[lo:hi])
+            sizes.extend(base_sizes[first : first + end - start])
+            if keep_dropped:
+                used.update(range(first, first + end - start))
+            i = end
+        # else: the bytes are not what they must be; each object is made again below
+    while i < len(objects):
+        single(i)
+        i += 1
+
+    if fresh:
+        if check:
+            where = "evidence" if entry else "journal"
+            texts = [(f"{where}[{n}]", text) for _, _, n, _, _, text in fresh]
+            if entry:
+                _check_entries(texts, folder)
+            else:
+                _check_journal_lines(texts)
+        for part, size, _, obj, key, text in fresh:
+            block = _utf8(text[len(header) :])  # every entry's text starts with its header
+            parts[part] = block
+            sizes[size] = len(header) + len(block)
+            if check:
+                pieces[id(obj)] = _Piece(obj, key, block, folder if entry else None)
+    if keep_dropped and base and data is not None and len(used) < len(base):
+        for k in set(range(len(base))) - used:
+            obj = base[k]
+            if id(obj) not in pieces:
+                block = data[offsets[k] + len(header) : offsets[k + 1]]
+                key = _entry_key(obj) if entry else _journal_key(obj)
+                pieces[id(obj)] = _Piece(obj, key, block, folder if entry else None)
+    return parts, sizes
 
 
 def _pieces(
@@ -742,128 +898,88 @@ def _pieces(
     folder: str | None,
     check: bool,
     source: Source | None = None,
-    layout: _Layout | None = None,
+    base: _FileMap | None = None,
+    made: _FileMap | None = None,
 ) -> list[bytes | memoryview]:
     """The file's bytes in pieces: head, journal lines, steps, entries (cached, checked).
 
     With ``check``, pieces not in the cache are checked (in bulk) and then cached.
-    ``source``: the file spans are cut from; ``layout`` (when given) learns where every
-    entry and journal line went, for :func:`_respan`.
+    ``base``: the map of ``source`` (the file as last read or written, its SHA-256
+    already compared with the file on disk): unchanged runs are cut from it.  ``made``
+    (when given) learns where every entry and journal line goes in the result, to be
+    the next save's ``base`` once these bytes are written.
     """
+    data: bytes | None = None
+    if base is not None and source is not None and base.file == source[0]:
+        data = source[1]
+    else:
+        base = None
     cache = _PIECES
     with cache.lock:
         pieces = cache.pieces
-        head = _head_text(case)
-        steps = _steps_text(case)
+        head = _utf8(_head_text(case))
+        steps_text = _steps_text(case)
         if check:
-            _check_head(head + steps)
+            _check_head(head.decode("utf-8") + steps_text)
+        steps = _utf8(steps_text)
 
-        journal: list[bytes | memoryview | None] = []
-        journal_keys: list[int] = []
-        fresh_lines: list[tuple[int, JournalEntry, int, str]] = []
-        for n, j in enumerate(case.journal, 1):
-            key = _journal_key(j)
-            journal_keys.append(key)
-            piece = pieces.get(id(j))
-            found: bytes | memoryview | None = None
-            if piece is not None and piece.source is j and piece.key == key:
-                found = piece.data if piece.data is not None else _line_span(piece, source)
-            if found is None:
-                fresh_lines.append((n, j, key, _journal_text(j, f"journal[{n}]")))
-            journal.append(found)
-        if fresh_lines:
-            if check:
-                _check_journal_lines([(f"journal[{n}]", text) for n, _, _, text in fresh_lines])
-            for n, j, key, text in fresh_lines:
-                data = _utf8(text)
-                journal[n - 1] = data
-                if check:
-                    pieces[id(j)] = _Piece(j, key, data, None)
+        journal: list[JournalEntry] = case.journal
+        jparts, jsizes = _section(
+            False,
+            journal,
+            None if base is None else base.journal,
+            [] if base is None else base.journal_sizes,
+            0 if base is None else base.journal_at,
+            data,
+            None,
+            check,
+            pieces,
+            made is not None,
+        )
 
-        entries: list[bytes | memoryview | None] = []
-        fresh: list[tuple[int, Evidence, int, str]] = []
-        seen: set[str] = set()
-        for n, e in enumerate(case.evidence, 1):
-            if e.id in seen:
-                raise _invalid([Problem(f"evidence[{n}].id", t("store.duplicate_id", id=e.id))])
-            seen.add(e.id)
-            key = _entry_key(e)
-            piece = pieces.get(id(e))
-            block: bytes | memoryview | None = None
-            if (
-                piece is not None
-                and piece.source is e
-                and piece.key == key
-                and not (check and piece.folder != folder)
-            ):
-                block = piece.data if piece.data is not None else _entry_span(piece, e, source)
-            if block is None:
-                fresh.append((n, e, key, _entry_text(e, f"evidence[{n}]")))
-            entries.append(block)
-        if fresh:
-            if check:
-                _check_entries([(f"evidence[{n}]", text) for n, _, _, text in fresh], folder)
-            for n, e, key, text in fresh:
-                data = _utf8(text[len(_ENTRY_HEADER) :])  # every block starts with it
-                entries[n - 1] = data
-                if check:
-                    pieces[id(e)] = _Piece(e, key, data, folder)
-        cache.prune(len(case.evidence) + len(case.journal), (*case.evidence, *case.journal))
+        evidence: list[Evidence] = case.evidence
+        ids = [e.id for e in evidence]
+        if len(set(ids)) != len(ids):
+            seen: set[str] = set()
+            for n, e_id in enumerate(ids, 1):
+                if e_id in seen:
+                    raise _invalid([Problem(f"evidence[{n}].id", t("store.duplicate_id", id=e_id))])
+                seen.add(e_id)
+        usable = base is not None and not (check and base.folder != folder)
+        eparts, esizes = _section(
+            True,
+            evidence,
+            base.entries if base is not None and usable else None,
+            base.entry_sizes if base is not None else [],
+            base.entries_at if base is not None else 0,
+            data if usable else None,
+            folder,
+            check,
+            pieces,
+            made is not None and usable,
+        )
+        cache.prune(len(evidence) + len(journal), lambda: (*evidence, *journal))
 
-    out: list[bytes | memoryview] = [_utf8(head)]
+    out: list[bytes | memoryview] = [head]
+    at = len(head)
     if journal:
         out.append(b"journal = [\n")
-        for j, line, key in zip(case.journal, journal, journal_keys, strict=True):
-            assert line is not None  # every None was filled above
-            if layout is not None:
-                layout.append((len(out), j, key, None))
-            out.append(line)
+        at += len(b"journal = [\n")
+        journal_at = at
+        out.extend(jparts)
+        at += sum(jsizes)
         out.append(b"]\n")
-    out.append(_utf8(steps))
-    for e, block in zip(case.evidence, entries, strict=True):
-        assert block is not None  # every None was filled above
-        out.append(_ENTRY_HEADER)
-        if layout is not None:
-            layout.append((len(out), e, _entry_key(e), folder))
-        out.append(block)
+        at += 2
+    else:
+        journal_at = at
+    out.append(steps)
+    at += len(steps)
+    out.extend(eparts)
+    if made is not None:
+        made.folder = folder
+        made.journal, made.journal_at, made.journal_sizes = list(journal), journal_at, jsizes
+        made.entries, made.entries_at, made.entry_sizes = list(evidence), at, esizes
     return out
-
-
-def _respan(
-    out: list[bytes | memoryview], layout: _Layout, file: str, source: Source | None
-) -> None:
-    """After ``out`` was written as the file whose SHA-256 is ``file``: every piece in
-    ``layout`` that was a span (an entry as read when the case was opened) becomes a span
-    of that file.  Pieces serialized in this session keep their bytes: they cost what
-    changed, and a version written again later (undo, redo, a save of an older
-    snapshot) is then not serialized anew.
-
-    Pieces of objects this save did not write (an entry just replaced or deleted, which
-    undo may bring back) that were spans of ``source``, the file just replaced, keep
-    their bytes from it: that costs what the change replaced, and the next save that
-    writes them back does not serialize them again."""
-    offsets = [0]
-    for part in out:
-        offsets.append(offsets[-1] + len(part))
-    with _PIECES.lock:
-        pieces = _PIECES.pieces
-        if source is not None:
-            written = {id(obj) for _, obj, _, _ in layout}
-            old, data = source
-            for ident in pieces.keys() - written:
-                piece = pieces[ident]
-                if piece.data is None and piece.file == old:
-                    piece.data, piece.file = data[piece.start : piece.end], ""
-        for index, obj, key, folder in layout:
-            held = pieces.get(id(obj))
-            if held is not None and held.source is obj:
-                if held.data is None:
-                    held.key, held.folder, held.file = key, folder, file
-                    held.start, held.end = offsets[index], offsets[index + 1]
-                continue
-            pieces[id(obj)] = _Piece(
-                obj, key, None, folder, file, offsets[index], offsets[index + 1]
-            )
 
 
 _ENTRY_HEADER = b"\n[[evidence]]\n"
@@ -883,8 +999,8 @@ _ENTRY_HEADERS = frozenset(
 
 def _warm(
     data: bytes, case: Case, folder: str, file: str, bodies: list[bytes] | None = None
-) -> None:
-    """Cache the file's own bytes for each entry and journal line of ``case``, just decoded.
+) -> _FileMap:
+    """The map of the file's own bytes for each entry and journal line of ``case``, just decoded.
 
     So the first save after opening costs what changed, not the whole case (``abri add``
     is one open and one save).  Only when the file is plainly laid out as Abri writes it:
@@ -893,57 +1009,42 @@ def _warm(
     A block kept this way is exactly the text that decoded to its entry, so writing it
     back means the same; anything unusual is simply serialized at the next save.
     """
+    found = _FileMap(file, folder)
     evidence_at = data.find(_ENTRY_HEADER)
     head = data if evidence_at < 0 else data[: evidence_at + 1]
-    if bodies is not None:
-        # Already cut and each one decoded alone into its entry (see _decode_chunked).
-        _warm_entries(data, evidence_at, bodies, case.evidence, folder, file)
-    elif case.evidence and evidence_at >= 0:
+    if bodies is None and case.evidence and evidence_at >= 0:
         region = data[evidence_at:]
         # Every table header in the region is an entry's (counted at C speed: no other
         # table hides among the entries, so each block is one whole entry).
         plain = sum(region.count(b"\n" + header + b"\n") for header in _ENTRY_HEADERS)
         if region.count(b"\n[") == plain and not _INDENTED_HEADER.search(region):
             bodies = region.split(_ENTRY_HEADER)[1:]
-            if len(bodies) == len(case.evidence):
-                _warm_entries(data, evidence_at, bodies, case.evidence, folder, file)
+    # (bodies from _decode_chunked are already cut and each decoded alone into its entry)
+    matching = bodies is not None and len(bodies) == len(case.evidence)
+    if (
+        bodies
+        and matching
+        and all(
+            body.startswith(b'id = "' + e.id.encode() + b'"\n') and body.endswith(b"\n")
+            for body, e in zip(bodies, case.evidence, strict=True)
+        )
+    ):
+        found.entries = list(case.evidence)
+        found.entries_at = evidence_at
+        found.entry_sizes = [len(_ENTRY_HEADER) + len(body) for body in bodies]
     if case.journal:
         start = head.find(_JOURNAL_OPEN)
         end = head.find(b"\n]\n", start)
         if start >= 0 and end > start:
             first = start + len(_JOURNAL_OPEN)
             lines = head[first : end + 1].split(b"\n")[:-1]
-            if len(lines) == len(case.journal):
-                _warm_journal(first, lines, case.journal, file)
-
-
-def _warm_entries(
-    data: bytes,
-    evidence_at: int,
-    bodies: list[bytes],
-    entries: list[Evidence],
-    folder: str,
-    file: str,
-) -> None:
-    """Each entry's piece is its block's span in ``data`` (cut at the headers, in order)."""
-    with _PIECES.lock:
-        pieces = _PIECES.pieces
-        at = evidence_at
-        for body, e in zip(bodies, entries, strict=True):
-            at += len(_ENTRY_HEADER)
-            if body.startswith(b'id = "' + e.id.encode() + b'"\n') and body.endswith(b"\n"):
-                pieces[id(e)] = _Piece(e, _entry_key(e), None, folder, file, at, at + len(body))
-            at += len(body)
-
-
-def _warm_journal(first: int, lines: list[bytes], journal: list[JournalEntry], file: str) -> None:
-    with _PIECES.lock:
-        pieces = _PIECES.pieces
-        at = first
-        for line, j in zip(lines, journal, strict=True):
-            if line.startswith(b"    { at = ") and line.endswith(b" },"):
-                pieces[id(j)] = _Piece(j, _journal_key(j), None, None, file, at, at + len(line) + 1)
-            at += len(line) + 1
+            if len(lines) == len(case.journal) and all(
+                line.startswith(b"    { at = ") and line.endswith(b" },") for line in lines
+            ):
+                found.journal = list(case.journal)
+                found.journal_at = first
+                found.journal_sizes = [len(line) + 1 for line in lines]
+    return found
 
 
 def dumps(case: Case) -> str:
@@ -2056,6 +2157,8 @@ class CaseFile:
         self._lock = threading.RLock()
         self._known_hash: str | None = None
         """sha256 of the file's bytes as we last read or wrote them (None: no file)."""
+        self._map: _FileMap | None = None
+        """Where each entry and journal line lies in those bytes (a save copies runs of them)."""
         self._unlockable = False
         self._preserve_main = False
         """The main file could not be read: keep its bytes before the first save."""
@@ -2095,10 +2198,11 @@ class CaseFile:
         path = Path(path)
         folder_name = f"{path.stem}-files"
         data: bytes | None = None
+        maps: list[_FileMap] = []
         try:
             data = read_case_bytes(path)
             digest = _sha256(data)
-            decoded = _decode_file(data, path, folder_name, digest)
+            decoded = _decode_file(data, path, folder_name, digest, maps)
         except (CaseError, OSError) as exc:
             error = exc if isinstance(exc, CaseError) else _read_error(path, exc)
             casefile = cls._open_backup(path, data, error)
@@ -2108,6 +2212,7 @@ class CaseFile:
             return casefile
         casefile = cls(path, decoded.case)
         casefile._known_hash = digest
+        casefile._map = maps[0] if maps else None
         if decoded.schema > SCHEMA_VERSION:
             casefile.read_only = t("store.ro_newer", schema=decoded.schema, ours=SCHEMA_VERSION)
         elif decoded.unknown:
@@ -2311,15 +2416,18 @@ class CaseFile:
             source = (
                 None if current is None or self._known_hash is None else (self._known_hash, current)
             )
-            layout: _Layout = []
+            made = _FileMap("", self.evidence_dir.name)
             with _gc_paused():
-                out = _pieces(case, self.evidence_dir.name, True, source, layout)
+                out = _pieces(case, self.evidence_dir.name, True, source, self._map, made)
                 data = b"".join(out)
+                del out
             self._write(data, current)
             assert self._known_hash is not None  # just written
-            with _gc_paused():
-                _respan(out, layout, self._known_hash, source)
-                del out, layout
+            made.file = self._known_hash
+            # Sizes that do not add up to the file would cut wrong runs: then no map (the
+            # next save serializes everything), never a wrong one.
+            fits = made.entries_at + sum(made.entry_sizes) == len(data)
+            self._map = made if fits else None
 
     def save_copy(self, snapshot: Case | None = None) -> Path:
         """Write the case (or ``snapshot``) as a separate copy in the backup folder.
@@ -2337,7 +2445,7 @@ class CaseFile:
                 if self._known_hash is not None and _sha256(current) == self._known_hash:
                     source = (self._known_hash, current)  # unchanged entries cut from it
             with _gc_paused():
-                data = b"".join(_pieces(case, self.evidence_dir.name, True, source))
+                data = b"".join(_pieces(case, self.evidence_dir.name, True, source, self._map))
             try:
                 return self._write_unique(self.backup_dir, "copy", data)
             except OSError as exc:
@@ -2692,8 +2800,17 @@ def _decode_chunked(data: bytes, folder_name: str) -> tuple[Decoded, list[bytes]
     return Decoded(case, SCHEMA_VERSION, []), bodies
 
 
-def _decode_file(data: bytes, path: Path, folder_name: str, digest: str | None = None) -> Decoded:
-    """Decode a case file's bytes (``digest``: their SHA-256, when the caller has it)."""
+def _decode_file(
+    data: bytes,
+    path: Path,
+    folder_name: str,
+    digest: str | None = None,
+    maps: list[_FileMap] | None = None,
+) -> Decoded:
+    """Decode a case file's bytes (``digest``: their SHA-256, when the caller has it).
+
+    ``maps`` (when given) receives where each entry and journal line lies in ``data``,
+    when the file is laid out as Abri writes it (see :func:`_warm`)."""
     with _gc_paused():
         chunked = _decode_chunked(data, folder_name)
     decoded = chunked[0] if chunked else decode(_decode_bytes(data), folder_name)
@@ -2702,8 +2819,10 @@ def _decode_file(data: bytes, path: Path, folder_name: str, digest: str | None =
         raise CaseError(problems)
     if chunked or (decoded.schema == SCHEMA_VERSION and not decoded.unknown):
         file = digest or _sha256(data)
-        _warm(data, decoded.case, folder_name, file, chunked[1] if chunked else None)
-        del chunked  # the blocks' bytes: the spans point into the file instead
+        layout = _warm(data, decoded.case, folder_name, file, chunked[1] if chunked else None)
+        del chunked  # the blocks' bytes: the map points into the file instead
+        if maps is not None:
+            maps.append(layout)
     _give_back_free_memory()
     if len(decoded.case.evidence) >= _FREEZE_FROM:
         # The cyclic collector would rescan the whole model (a million objects at 50,000

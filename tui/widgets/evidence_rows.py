@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import compress
+from itertools import compress, islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -233,6 +234,30 @@ def _no_check(_entry: Evidence) -> Any:
     return None
 
 
+def _changed_middle(
+    before: Sequence[Evidence], after: Sequence[Evidence]
+) -> tuple[Sequence[Evidence], Sequence[Evidence]]:
+    """The parts of two entry lists between their common beginning and end (by identity).
+
+    An add, edit or delete keeps every other entry object where it was: found at C
+    speed (``operator.is_`` over both lists), so only the few entries in between are
+    compared one by one.  A set per list of 50,000 IDs took 60-100 ms per change.
+    """
+    n, m = len(before), len(after)
+    same = list(map(operator.is_, before, after))
+    try:
+        prefix = same.index(False)
+    except ValueError:
+        prefix = len(same)
+    limit = min(n, m) - prefix
+    back = list(islice(map(operator.is_, reversed(before), reversed(after)), limit))
+    try:
+        suffix = back.index(False)
+    except ValueError:
+        suffix = len(back)
+    return before[prefix : n - suffix], after[prefix : m - suffix]
+
+
 class EvidenceRows:
     """The entries the table shows, in order, with their sort keys and search texts.
 
@@ -336,22 +361,23 @@ class EvidenceRows:
         Finding what changed is a few C-speed set operations even on 50,000 entries,
         and each change a bisection.  False (nothing done) when the change is large.
         """
-        before = {id(e) for e in self._source}
-        now = {id(e) for e in entries}
+        old, new = _changed_middle(self._source, entries)
+        before = {id(e) for e in old}
+        now = {id(e) for e in new}
         gone_ids = before - now
         new_ids = now - before
         if len(gone_ids) + len(new_ids) > self._PATCH_LIMIT:
             return False
         sort = self.sort
         order, keys, texts = self._sorted, self._keys, self._texts
-        for entry in (e for e in self._source if id(e) in gone_ids):
+        for entry in (e for e in old if id(e) in gone_ids):
             key = sort_key(entry, sort)
             at = bisect_left(keys, key)
             while at < len(order) and keys[at] == key and order[at] is not entry:
                 at += 1
             if at < len(order) and order[at] is entry:
                 del order[at], keys[at], texts[at]
-        for entry in (e for e in entries if id(e) in new_ids):
+        for entry in (e for e in new if id(e) in new_ids):
             key = sort_key(entry, sort)
             at = bisect_left(keys, key)
             order.insert(at, entry)
