@@ -169,6 +169,24 @@ def test_pharos_texts_give_category_time_place_url_and_a_summary(
     assert "Plusieurs comptes (2)" in text
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pharos_texts_of_one_message_say_one_not_a_series_of_1(
+    make_case: CaseFactory, tmp_path: Path, lang: str
+) -> None:
+    casefile = make_case(1, lang=lang)
+    [written] = export_case(casefile, ["pharos"], tmp_path / "out")
+    text = written.path.read_text(encoding="utf-8")
+    if lang == "fr":
+        assert "C'est le seul message relevé visant cette personne." in text
+        assert "série de 1 messages" not in text and "1 jours" not in text
+        assert "sur 1 jour" in text or "sur 1 jour" in text
+    else:
+        assert "series of 1 messages" not in text and "1 different days" not in text
+    several = export_case(make_case(6, lang=lang, name="b.toml"), ["pharos"], tmp_path / "o2")
+    many = several[0].path.read_text(encoding="utf-8")
+    assert ("série de 6 messages" if lang == "fr" else "6 messages") in many
+
+
 def test_bundle_verifies_with_sha256sum(make_case: CaseFactory, tmp_path: Path) -> None:
     if shutil.which("sha256sum") is None:
         pytest.skip("sha256sum is not installed")

@@ -375,17 +375,10 @@ class Dossier:
         return self._message(key, **params)
 
     def _message(self, key: str, **params: Any) -> str:
-        text = message(key, self.lang)
-        if text is None:
-            return t(key, self.lang, **params)
-        if self.lang == "fr":
-            text = french_typography(text)
-        if not params:
-            return text
-        try:
-            return text.format(**params)
-        except (KeyError, IndexError, ValueError):
-            return text
+        # t() picks a counted message's plural form from ``count`` ("1 message", not
+        # "une série de 1 messages"), applies French typography to the message only
+        # (never to a value a harasser typed) and reads inline plural choices.
+        return t(key, self.lang, **params)
 
     def trn(self, key: str, count: int, **params: Any) -> str:
         """A message with a real plural (the catalogue holds its forms, ``one``/``other``)."""
