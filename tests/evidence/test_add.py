@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from tests.evidence.conftest import SIZE, X_URL, evidence_on_disk, read_case
 from tui.app import AbriApp
@@ -281,3 +281,30 @@ async def test_a_paste_on_several_lines_in_a_one_line_field_is_kept_whole(
         await pilot.press("ctrl+q")
     [entry] = evidence_on_disk(path)
     assert entry["account_handle"] == "first line\nsecond line"
+
+
+async def test_words_typed_on_the_platform_choice_do_not_change_the_platform(
+    make_case: Callable[..., Path],
+) -> None:
+    """Tab after the URL lands on the platform choice: typing there must not pick another."""
+    path = make_case(language="fr")
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        app.post_message(events.Paste(X_URL))
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "platform"
+        await pilot.press(*"threat here", "enter")
+        await pilot.pause()
+        if app.focused is not None and app.focused.id != "platform":
+            await pilot.press("escape")  # a list left open closes without choosing
+            await pilot.pause()
+        assert app.screen.query_one("#platform", Select).value == "x"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    [entry] = evidence_on_disk(path)
+    assert entry["platform"] == "x"

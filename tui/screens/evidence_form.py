@@ -284,12 +284,16 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             with Horizontal(classes="form-row"):
                 with Vertical(classes="form-cell"):
                     yield self._label("evidence.field.platform")
+                    # No type-to-search: the URL fills this choice, and words typed by
+                    # someone who thought they were in the next field picked another
+                    # platform without a word ("th…" made an X post a Threads one).
                     yield Select(
                         platforms,
                         id="platform",
                         allow_blank=False,
                         value=entry.platform,
                         compact=True,
+                        type_to_search=False,
                     )
                 with Vertical(classes="form-cell"):
                     yield self._label("evidence.field.post-id")
