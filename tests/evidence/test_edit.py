@@ -220,3 +220,23 @@ async def test_switching_language_relabels_the_table_and_keeps_the_filter(
         await pilot.pause()
         assert "Date et heure" in table(app).render_line(0).text
         assert [e.id for e in table(app).rows.shown] == ["E0002"]
+
+
+async def test_entry_numbers_past_e9999_are_shown_whole(make_case: Callable[..., Path]) -> None:
+    """After a raid, E50000 and E50001 must be told apart at 80 columns."""
+    entries = [
+        Evidence(id=f"E{n}", url=f"https://x.com/a/status/{1382350606417817604 + n}", platform="x")
+        for n in (50000, 50001, 123456)
+    ]
+    app = AbriApp(make_case(entries), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        lines = [table(app).render_line(y).text for y in range(1, 4)]
+        for number in ("E50000", "E50001", "E123456"):
+            assert any(number in line for line in lines), lines
+        await pilot.press("V")  # with every message shown too
+        await pilot.pause()
+        lines = [table(app).render_line(y).text for y in range(1, 4)]
+        assert any("E123456" in line for line in lines), lines
+        await pilot.press("ctrl+q")

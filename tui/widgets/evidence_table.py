@@ -13,6 +13,7 @@ demand into a :class:`~textual.strip.Strip` straight from plain-text segments
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -323,10 +324,31 @@ class EvidenceTable(VirtualTable):
     def set_reveal_all(self, value: bool) -> None:
         """Show or hide the content column."""
         self.reveal_all = value
-        self.columns = list(READING_COLUMNS if value else EVIDENCE_COLUMNS)
+        self.columns = self._numbered(list(READING_COLUMNS if value else EVIDENCE_COLUMNS))
         self._width_for = -1
         self._strips.clear()
         self.refresh()
+
+    def _numbered(self, columns: list[Column]) -> list[Column]:
+        """``columns`` with the entry-number column as wide as the longest ID shown.
+
+        "E0001" fits in 5 cells; past E9999 a fixed width cut every ID to "E500…",
+        and E50000 could not be told from E50001.
+        """
+        longest = min(max(map(len, (e.id for e in self.rows.shown)), default=5), 12)
+        return [
+            dataclasses.replace(c, width=max(c.width, longest)) if c.key == "number" else c
+            for c in columns
+        ]
+
+    def rows_changed(self, keep_cursor: int | None = None) -> None:
+        """Call after the rows changed: resizes the scroll area and repaints."""
+        columns = self._numbered(list(READING_COLUMNS if self.reveal_all else EVIDENCE_COLUMNS))
+        if columns != self.columns:
+            self.columns = columns
+            self._width_for = -1
+            self._strips.clear()
+        super().rows_changed(keep_cursor)
 
     def row_count(self) -> int:
         return len(self.rows.shown)
