@@ -131,6 +131,10 @@ def case_time(moment: datetime, zone: str) -> datetime:
         return moment.astimezone()
 
 
+class _CheckStopped(Exception):
+    """The file check was stopped (the app is quitting or another case is open)."""
+
+
 class AbriApp(App[int]):
     """Abri's full-screen app: calm steps, evidence table, export, help always on f1."""
 
@@ -334,11 +338,18 @@ class AbriApp(App[int]):
     def _check_files_thread(self, session: CaseSession) -> None:
         import time
 
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
         last = [0.0]
         work, rest = self.FILES_CHECK_SHARE
         awake = [time.monotonic()]
 
         def progress(done: int, total: int) -> None:
+            if worker.is_cancelled or session is not self.session:
+                # Quitting (or another case opened): stop between two files.  Hashing
+                # 50,000 files went on for seconds after ctrl+q emptied the screen.
+                raise _CheckStopped
             moment = time.monotonic()
             if moment - awake[0] > work:
                 time.sleep(rest)
@@ -358,6 +369,8 @@ class AbriApp(App[int]):
                 with contextlib.suppress(RuntimeError):
                     self.call_from_thread(self._files_checked, session, len(found), True)
             found = session.check_files(progress)
+        except _CheckStopped:
+            return  # nothing to report: the check did not finish
         except Exception:  # never crash for a check; the next open tries again
             found = {}
         with contextlib.suppress(RuntimeError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 from tests.app.conftest import wait_for
 from tests.evidence.conftest import SIZE, evidence_on_disk
@@ -128,3 +130,31 @@ async def test_help_explains_the_time_marks_and_the_shots_words(tmp_path: Path) 
             for mark, word in zip("#*+!", words, strict=True):
                 assert f"{mark} " in text and word in text, (lang, mark, word)
             await pilot.press("ctrl+q")
+
+
+async def test_quitting_stops_the_file_check_between_two_files(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """ctrl+q while a big case's files are checked: the process must not go on hashing
+    (the check runs in the loop's thread pool, which the interpreter waits for at exit)."""
+    path, _files = _case_with_three_entries(tmp_path)
+    # Each entry checked then a long pause: the whole check would take many seconds.
+    monkeypatch.setattr(AbriApp, "FILES_CHECK_SHARE", (0.0, 1.0))
+    monkeypatch.setattr(AbriApp, "FILES_CHECK_DELAY", 0.05)
+    running = threading.Event()
+    ended = threading.Event()
+    check = CaseSession.check_files
+
+    def watched(self: CaseSession, *args: Any, **kwargs: Any) -> Any:
+        running.set()
+        try:
+            return check(self, *args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(CaseSession, "check_files", watched)
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, running.is_set)
+        await pilot.press("ctrl+q")
+    assert ended.wait(timeout=2.5), "the file check went on after quitting"
