@@ -407,6 +407,13 @@ def test_disk_full_or_failing_fsync_leave_the_original_byte_identical(
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(os, call, broken)
+    if failing == "write-backup":
+        # Where the old file cannot be kept by a second name (FAT and exFAT sticks have
+        # no hard links) its backup is a copy, and writing that copy is what fails here.
+        def no_links(*args: object, **kwargs: object) -> None:
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+        monkeypatch.setattr(os, "link", no_links)
     with pytest.raises(SaveError) as caught:
         casefile.save()
     monkeypatch.undo()
@@ -663,3 +670,19 @@ def test_a_pipe_or_a_folder_is_refused_without_reading_forever(tmp_path: Path) -
     (tmp_path / "folder.toml").mkdir()
     with pytest.raises(CaseError, match="folder"):
         CaseFile.open(tmp_path / "folder.toml")
+
+
+def test_a_backup_is_the_replaced_file_itself_where_links_exist(tmp_path: Path) -> None:
+    """No second copy of a big case per save: the old file becomes the backup."""
+    path = tmp_path / "alice.toml"
+    casefile = CaseFile.create(path, full_case())
+    before = path.read_bytes()
+    old_inode = os.stat(path).st_ino
+    casefile.case.evidence.append(Evidence(id="E0099", content="new"))
+    casefile.save()
+    [backup] = casefile.backups()
+    assert backup.read_bytes() == before  # the previous version, whole
+    assert os.stat(backup).st_ino == old_inode  # kept by a name, not written again
+    assert os.stat(path).st_ino != old_inode
+    assert loads(path.read_text()).evidence[-1].id == "E0099"
+    casefile.close()

@@ -2502,7 +2502,37 @@ class CaseFile:
     def _backup(self, current: bytes) -> None:
         """Keep the version about to be replaced (and an unreadable one, under its own name)."""
         prefix = "unreadable" if self._preserve_main else "backup"
-        self._write_unique(self.backup_dir, prefix, current)
+        if not self._link_backup(prefix, len(current)):
+            self._write_unique(self.backup_dir, prefix, current)
+
+    def _link_backup(self, prefix: str, size: int) -> bool:
+        """Keep the file about to be replaced as a backup by a second name for it.
+
+        The replace that follows gives the case file a new file of its own, so the old
+        one lives on, unchanged, as the backup: nothing is written (a 48 MB case cost
+        48 MB of backup on every save).  False where there are no hard links (FAT and
+        exFAT sticks), or if the file is not the size just read: a copy is written.
+        """
+        folder = self.backup_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = _compact_utc(datetime.now(UTC))
+            for n in range(100):
+                name = f"{prefix}-{stamp}.toml" if n == 0 else f"{prefix}-{stamp}-{n}.toml"
+                try:
+                    os.link(self.path, folder / name, follow_symlinks=False)
+                    break
+                except FileExistsError:
+                    continue
+            else:
+                return False
+            if os.stat(folder / name, follow_symlinks=False).st_size != size:
+                os.unlink(folder / name)  # another program wrote it meanwhile
+                return False
+        except OSError:
+            return False
+        _fsync_folder(folder)
+        return True
 
     @staticmethod
     def _write_unique(folder: Path, prefix: str, data: bytes) -> Path:
