@@ -116,6 +116,14 @@ def message(key: str, lang: str) -> str | None:
     return text
 
 
+def counted_message(key: str, lang: str, count: object) -> str | None:
+    """Like :func:`message`, but a counted message in the plural form ``count`` takes."""
+    text = _lookup(key, lang)
+    if isinstance(text, dict):
+        return _pick(text, lang, count) or None
+    return text
+
+
 def plural_form(lang: str, count: int | float | str) -> str:
     """The CLDR plural category of ``count`` in ``lang``: ``one``, ``many`` or ``other``.
 

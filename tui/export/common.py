@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tui import __version__
 from tui.core.accounts import entry_account_key
 from tui.core.case import Attachment, Case, Evidence
-from tui.core.i18n import message, t
+from tui.core.i18n import counted_message, message, t
 from tui.core.platforms import account_url, decode_id_time
 from tui.core.platforms import platform_name as _platform_name
 from tui.core.text import xml_safe
@@ -375,10 +375,23 @@ class Dossier:
         return self._message(key, **params)
 
     def _message(self, key: str, **params: Any) -> str:
-        # t() picks a counted message's plural form from ``count`` ("1 message", not
-        # "une série de 1 messages"), applies French typography to the message only
-        # (never to a value a harasser typed) and reads inline plural choices.
-        return t(key, self.lang, **params)
+        # A counted message in the form its count takes ("C'est le seul message", not
+        # "une série de 1 messages"); French typography on the message only, never on
+        # a value a harasser typed.
+        if "count" in params:
+            text = counted_message(key, self.lang, params["count"])
+        else:
+            text = message(key, self.lang)
+        if text is None:
+            return t(key, self.lang, **params)
+        if self.lang == "fr":
+            text = french_typography(text)
+        if not params:
+            return text
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
 
     def trn(self, key: str, count: int, **params: Any) -> str:
         """A message with a real plural (the catalogue holds its forms, ``one``/``other``)."""
