@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
@@ -261,16 +262,21 @@ async def test_a_share_sheet_paste_on_two_lines_keeps_the_address(
     assert entry["url"] == X_URL
 
 
+async def _new_entry_with_url(app: AbriApp, pilot: Any) -> None:
+    """The table, a new entry, the X URL pasted into its first field."""
+    await pilot.press("f3", "a")
+    await pilot.pause()
+    app.post_message(events.Paste(X_URL))
+    await pilot.pause()
+
+
 async def test_a_paste_on_several_lines_in_a_one_line_field_is_kept_whole(
     make_case: Callable[..., Path],
 ) -> None:
     path = make_case(language="en")
     app = AbriApp(path, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", "a")
-        await pilot.pause()
-        app.post_message(events.Paste(X_URL))
-        await pilot.pause()
+        await _new_entry_with_url(app, pilot)
         app.screen.query_one("#handle", Input).focus()
         await pilot.pause()
         app.post_message(events.Paste("first line\nsecond line"))
@@ -290,10 +296,7 @@ async def test_words_typed_on_the_platform_choice_do_not_change_the_platform(
     path = make_case(language="fr")
     app = AbriApp(path, lang="fr")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3", "a")
-        await pilot.pause()
-        app.post_message(events.Paste(X_URL))
-        await pilot.pause()
+        await _new_entry_with_url(app, pilot)
         await pilot.press("tab")
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "platform"
