@@ -234,3 +234,15 @@ def build_case(folder: Path, *, name: str = "alice.toml", lang: str = "fr") -> C
         casefile.case.evidence.append(item)
     casefile.save()
     return casefile
+
+
+def garbled_pixels(png: bytes) -> bytes:
+    """``png`` with its compressed pixels replaced by noise, every chunk's CRC still right."""
+    import struct
+    import zlib
+
+    at = png.index(b"IDAT") - 4
+    length = int.from_bytes(png[at : at + 4], "big")
+    noise = bytes((n * 37) & 255 for n in range(length))
+    chunk = png[at : at + 4] + b"IDAT" + noise + struct.pack(">I", zlib.crc32(b"IDAT" + noise))
+    return png[:at] + chunk + png[at + 12 + length :]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -19,9 +20,11 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from tests.export.realistic import X_ACCOUNT, X_POST, build_case
+from tests.export.realistic import X_ACCOUNT, X_POST, build_case, garbled_pixels
+from tui.core.attachments import attach
+from tui.core.case import Case, Evidence
 from tui.core.store import CaseFile
 from tui.core.timeparse import TimeParseError
 from tui.export import export_case
@@ -282,6 +285,53 @@ def test_embedded_copies_are_resampled_to_their_printed_size() -> None:
         embedded = Image.open(io.BytesIO(piece.data))
         dpi = embedded.width / (width_mm / 25.4)
         assert 150 <= dpi <= 200
+
+
+def _with_rows(png: bytes, rows: bytes) -> bytes:
+    """``png`` with its pixels' IDAT replaced by ``rows``, its CRC right."""
+    at = png.index(b"IDAT") - 4
+    length = int.from_bytes(png[at : at + 4], "big")
+    chunk = len(rows).to_bytes(4, "big") + b"IDAT" + rows
+    chunk += zlib.crc32(b"IDAT" + rows).to_bytes(4, "big")
+    return png[:at] + chunk + png[at + 12 + length :]
+
+
+def test_a_png_whose_pixels_do_not_inflate_whole_is_unreadable_not_embedded(
+    tmp_path: Path,
+) -> None:
+    """Its chunks' CRCs can be right over pixels that are noise or cut short: the
+    dossier says so with its SHA-256 instead of embedding a picture no reader shows."""
+    image = Image.new("RGB", (90, 160), (250, 250, 250))
+    ImageDraw.Draw(image).rectangle((8, 10, 60, 30), fill=(20, 60, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    png = buffer.getvalue()
+    raw = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
+    half = _with_rows(png, zlib.compress(raw[: len(raw) // 2]))  # a sound stream, half the rows
+    assert zlib.decompress(half[half.index(b"IDAT") + 4 : half.index(b"IEND") - 8])
+    for broken in (garbled_pixels(png), half):
+        assert prepare(broken, 100, 140).problem == "unreadable"
+    sound = []
+    for options in ({}, {"interlace": 1}, {"transparency": (250, 250, 250)}):
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG", **options)
+        sound.append(prepare(buffer.getvalue(), 100, 140))
+    assert all(prepared.ok for prepared in sound)
+
+    casefile = CaseFile.create(tmp_path / "case.toml", Case(title="Pixels"))
+    source = tmp_path / "noise.png"
+    source.write_bytes(garbled_pixels(png))
+    entry = Evidence(id="E0001", url="https://x.com/a/status/1")
+    entry = replace(entry, attachments=(attach(casefile, entry, source),))
+    casefile.case.evidence.append(entry)
+    casefile.save()
+    [word] = export_case(casefile, ["docx"], tmp_path / "out")
+    document = Document(str(word.path))
+    cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    text = "\n".join([*(p.text for p in document.paragraphs), *cells])
+    assert "n'a pas pu être affichée" in text and entry.attachments[0].sha256 in text
+    with zipfile.ZipFile(word.path) as archive:
+        assert not [name for name in archive.namelist() if name.startswith("word/media/")]
 
 
 def test_hostile_pictures_never_stop_any_format(case: CaseFile, tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ from tui.export.common import (
 from tui.export.pdf_writer import find_chromium, no_chromium_message
 
 if TYPE_CHECKING:
-    from tui.export.html_writer import HtmlDossier
+    from tui.export.html_writer import HtmlDossier, Stream
 
 __all__ = [
     "FORMATS",
@@ -174,11 +174,13 @@ def export_case(
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
 
-    def html() -> HtmlDossier:
+    def html(stream: Stream | None = None) -> HtmlDossier:
+        """The dossier's HTML, built once (``stream`` is used only by the build)."""
         if not html_cache:
             from tui.export.html_writer import build_dossier
 
-            html_cache.append(build_dossier(dossier, progress=report, cancel=cancel))
+            built = build_dossier(dossier, progress=report, cancel=cancel, stream=stream)
+            html_cache.append(built)
         return html_cache[0]
 
     failures: list[str] = []
@@ -227,7 +229,7 @@ def _write_format(
     casefile: CaseSource,
     part: Path,
     written: list[Written],
-    html: Callable[[], HtmlDossier],
+    html: Callable[[Stream | None], HtmlDossier],
     report: Progress,
     cancel: threading.Event | None,
     chromium: str | None,
@@ -238,11 +240,11 @@ def _write_format(
 
         write_docx(dossier, part, progress=report, cancel=cancel)
     elif fmt == "html":
-        part.write_text(html().text(), encoding="utf-8")
+        part.write_text(html(None).text(), encoding="utf-8")
     elif fmt == "pdf":
         from tui.export.pdf_writer import write_pdf
 
-        write_pdf(html(), part, chromium=chromium, lang=dossier.lang, cancel=cancel)
+        write_pdf(html, part, chromium=chromium, lang=dossier.lang, cancel=cancel)
     elif fmt == "xlsx":
         from tui.export.xlsx_writer import write_xlsx
 

@@ -12,8 +12,11 @@ header/footer template is laid out again for every page.  So the dossier comes
 in chunks of a few hundred pages (:meth:`HtmlDossier.chunks`), printed without
 Chromium's footer by two tabs of one browser at once, then joined with pikepdf
 (qpdf), which also writes the "page N / M" footer of the whole document on every
-page.  The PDF never exists on disk in pieces: Playwright hands each chunk back
-as bytes.
+page.  The work overlaps: Chromium starts while the dossier is being built, the
+first chunk prints while the next ones are written, and each printed chunk is
+copied into the whole while the tabs print the next (:class:`_Printer`,
+:class:`_Joiner`).  The PDF never exists on disk in pieces: Playwright hands
+each chunk back as bytes.
 
 **Pictures.**  Chromium decodes every picture it prints and compresses it
 again (a PNG as raw pixels), once per chunk it appears in: for a dossier of
@@ -24,9 +27,10 @@ the picture itself, stored once, its own PNG or JPEG bytes moved into the PDF
 without decoding (:func:`picture_object`).  Chromium still lays out and draws
 every caption, so any text a harasser typed prints exactly as in the HTML.
 
-Playwright's **async** API is used, so the same code runs from the CLI (in
-``asyncio.run``) and from a Textual thread worker (which has no running loop).
-Playwright and pikepdf are imported only here, only when a PDF is asked for.
+Playwright's **async** API runs in a thread of its own with its own event loop,
+so the same code runs from the CLI, from a Textual thread worker and from a test
+that already runs a loop.  Playwright and pikepdf are imported only here, only
+when a PDF is asked for.
 """
 
 from __future__ import annotations
@@ -37,23 +41,22 @@ import contextlib
 import glob
 import io
 import os
+import queue
 import re
 import secrets
 import shutil
 import threading
 import zlib
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.blocking import run_to_completion
 from tui.core.i18n import t
 from tui.export.common import ExportCancelled, ExportError
-from tui.export.images import Slice
+from tui.export.images import Slice, png_layout
 
 if TYPE_CHECKING:
-    from tui.export.html_writer import HtmlDossier
+    from tui.export.html_writer import HtmlDossier, Stream
 
 DEBIAN_CANDIDATES = (
     "/usr/lib/chromium/chromium-headless-shell",
@@ -179,25 +182,89 @@ def join_pdfs(
     label: str,
     pictures: Sequence[Slice] = (),
     token: str = "",
-    sound: Sequence[bool] | None = None,
 ) -> int:
     """Write ``parts`` (PDFs, in order) to ``target`` as one, "page N / M" on each page.
 
     Each stand-in drawn by Chromium (:func:`stand_in` with ``token``) is replaced
     by its picture of ``pictures``, stored once however many pages show it;
     a picture whose stand-in is not found fails the PDF rather than go missing.
-    ``sound`` is :func:`sound_pictures` of ``pictures`` when already known.
     The document properties (title, creator) are those of the first part.
     Returns the page count.
     """
-    import pikepdf
-
-    out = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
+    joiner = _Joiner()
     try:
-        for source in sources:
-            out.pages.extend(source.pages)
-        first = sources[0]
+        for index, data in enumerate(parts):
+            joiner.add(index, data)
+        return joiner.save(len(parts), target, label, pictures, token)
+    finally:
+        joiner.close()
+
+
+class _Joiner:
+    """The printed parts copied into one PDF as they come back, in document order.
+
+    Copying a part's pages into the whole (qpdf) is most of a join's work: it
+    is done in a thread of its own while the tabs print the next parts, so
+    that only the footers, the pictures and the save are left once the last
+    part is back.  Parts may arrive in any order; each is copied once every
+    part before it is in.
+    """
+
+    def __init__(self) -> None:
+        import pikepdf
+
+        self._out = pikepdf.new()
+        self._sources: list[Any] = []  # kept open: qpdf reads their streams at the save
+        self._waiting: dict[int, bytes] = {}
+        self._queue: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="abri-pdf-join", daemon=True)
+        self._thread.start()
+
+    def add(self, index: int, data: bytes) -> None:
+        """Part ``index`` (0 for the first) is printed (any thread may call this)."""
+        self._queue.put((index, data))
+
+    def _run(self) -> None:
+        import pikepdf
+
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            index, data = item
+            self._waiting[index] = data
+            try:
+                while len(self._sources) in self._waiting:
+                    part = self._waiting.pop(len(self._sources))
+                    source = pikepdf.open(io.BytesIO(part))
+                    self._sources.append(source)
+                    self._out.pages.extend(source.pages)
+            except Exception as error:  # pikepdf raises its own types for a bad part
+                self._error = error
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def save(
+        self,
+        count: int,
+        target: Path,
+        label: str,
+        pictures: Sequence[Slice],
+        token: str,
+    ) -> int:
+        """Write the ``count`` parts given as one PDF (see :func:`join_pdfs`)."""
+        import pikepdf
+
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        if len(self._sources) != count or self._waiting:
+            raise RuntimeError(f"{count - len(self._sources)} printed parts are missing")
+        out = self._out
+        first = self._sources[0]
         # copy_foreign takes indirect objects only (Chromium writes these direct).
         if "/Info" in first.trailer:
             out.trailer.Info = out.copy_foreign(first.make_indirect(first.trailer.Info))
@@ -212,15 +279,16 @@ def join_pdfs(
                 Encoding=pikepdf.Name.WinAnsiEncoding,
             )
         )
+        # Chromium's own drawing is wrapped in q/Q so its graphics state (a
+        # flipped matrix, a clip) cannot move or hide the footer; one "q" for all.
+        save_state = out.make_indirect(pikepdf.Stream(out, b"q\n"))
         total = len(out.pages)
         for number, page in enumerate(out.pages, 1):
             box = [float(value) for value in page.mediabox]
             text = footer_text(label, number, total)
             left = (box[0] + box[2] - _text_width(text, FOOTER_POINTS)) / 2
             name = page.add_resource(font, pikepdf.Name.Font, pikepdf.Name(_FONT))
-            # Chromium's own drawing is wrapped in q/Q so its graphics state
-            # (a flipped matrix, a clip) cannot move or hide the footer.
-            page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+            page.contents_add(save_state, prepend=True)
             footer = b"\nQ\nq 0 g BT %s %.1f Tf %.2f %.2f Td %s Tj ET Q\n" % (
                 bytes(name),
                 FOOTER_POINTS,
@@ -230,13 +298,17 @@ def join_pdfs(
             )
             page.contents_add(pikepdf.Stream(out, footer))
         if pictures:
-            _put_pictures(out, pictures, token, sound)
+            _put_pictures(out, pictures, token)
         out.save(target)
         return total
-    finally:
-        out.close()
-        for source in sources:
+
+    def close(self) -> None:
+        """Stop copying and let go of every part (idempotent)."""
+        self._stop()
+        self._out.close()
+        for source in self._sources:
             source.close()
+        self._sources.clear()
 
 
 _STAND_IN_BASE: list[bytes] = []
@@ -268,9 +340,7 @@ def stand_in_uri(token: str, number: int) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(stand_in(token, number)).decode("ascii")
 
 
-def _put_pictures(
-    pdf: Any, pictures: Sequence[Slice], token: str, sound: Sequence[bool] | None
-) -> None:
+def _put_pictures(pdf: Any, pictures: Sequence[Slice], token: str) -> None:
     """Point every stand-in Chromium drew at its picture (one object per picture)."""
     import pikepdf
 
@@ -302,8 +372,7 @@ def _put_pictures(
             if number is None or number >= len(pictures):
                 continue
             if number not in made:
-                checked = sound[number] if sound is not None else None
-                made[number] = picture_object(pdf, pictures[number], checked)
+                made[number] = picture_object(pdf, pictures[number])
             xobjects[name] = made[number]
 
     for page in pdf.pages:
@@ -313,23 +382,7 @@ def _put_pictures(
         raise RuntimeError(f"{missing} pictures were not found in the printed pages")
 
 
-def sound_pictures(pictures: Sequence[Slice], cancel: threading.Event | None = None) -> list[bool]:
-    """For each picture, whether its PNG rows inflate to its size (True for any other kind).
-
-    A PNG embedded unchanged had only its chunks checked (their CRCs), not its
-    compressed pixels; inflating 1,000 of them takes seconds, so the writer
-    runs this beside Chromium's printing.
-    """
-    out = []
-    for piece in pictures:
-        if cancel is not None and cancel.is_set():
-            break
-        header = _png_header(piece.data) if piece.kind == "png" else None
-        out.append(header is None or _rows_complete(*header))
-    return out
-
-
-def picture_object(pdf: Any, piece: Slice, sound: bool | None = None) -> Any:
+def picture_object(pdf: Any, piece: Slice) -> Any:
     """``piece`` as a PDF image: its own compressed bytes whenever PDF can take them.
 
     A baseline or progressive JPEG (grey or colour) goes in as it is
@@ -337,8 +390,8 @@ def picture_object(pdf: Any, piece: Slice, sound: bool | None = None) -> Any:
     or palette, goes in as its compressed rows (``FlateDecode`` with the PNG
     predictors: the same bytes, no decoding).  Anything else (transparency,
     16 bits, CMYK) is decoded once, laid on white paper and stored as such;
-    what cannot be decoded is a blank box.  ``sound`` is :func:`sound_pictures`'s
-    answer for ``piece`` when known (else the PNG is checked here).
+    what cannot be decoded is a blank box.  A PNG's rows were checked when the
+    picture was prepared (:func:`tui.export.images.png_rows_sound`).
     """
     import pikepdf
 
@@ -352,13 +405,13 @@ def picture_object(pdf: Any, piece: Slice, sound: bool | None = None) -> Any:
             stream.write(data, filter=pikepdf.Name.DCTDecode, decode_parms=parms)
             grey = components == 1
             return _image(stream, width, height, pikepdf.Name.DeviceGray if grey else None, 8)
-    png = _png_header(data) if piece.kind == "png" else None
-    if png is None or not (sound if sound is not None else _rows_complete(*png)):
+    png = png_layout(data) if piece.kind == "png" else None
+    if png is None:
         flat = _flat_png(data)
-        png = _png_header(flat) if flat else None
+        png = png_layout(flat) if flat else None
         if png is None:
-            # Undecodable (its chunks were sound, its pixels are not): a blank
-            # box, as Chromium printed it; the pages keep its SHA-256.
+            # Undecodable (prepared pictures never are): a blank box, as
+            # Chromium printed it; the pages keep its SHA-256.
             png = (1, 1, 8, 0, b"", zlib.compress(b"\x00\xf0"))
     width, height, depth, colour_type, palette, rows = png
     channels = 3 if colour_type == 2 else 1
@@ -430,58 +483,6 @@ def _jpeg_header(data: bytes) -> tuple[int, int, int, int | None] | None:
     return None
 
 
-def _png_header(data: bytes) -> tuple[int, int, int, int, bytes, bytes] | None:
-    """(width, height, depth, colour type, palette, compressed rows) of a PNG PDF takes as is."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    at, header, palette, rows = 8, b"", b"", []
-    while at + 8 <= len(data):
-        length = int.from_bytes(data[at : at + 4], "big")
-        kind = data[at + 4 : at + 8]
-        body = data[at + 8 : at + 8 + length]
-        if len(body) != length:
-            return None
-        if kind == b"IHDR":
-            header = body
-        elif kind == b"PLTE":
-            palette = body
-        elif kind == b"tRNS":
-            return None  # transparency: laid on white by _flat_png
-        elif kind == b"IDAT":
-            rows.append(body)
-        elif kind == b"IEND":
-            break
-        at += 12 + length
-    if len(header) != 13 or not rows:
-        return None
-    width = int.from_bytes(header[0:4], "big")
-    height = int.from_bytes(header[4:8], "big")
-    depth, colour_type, method, filtering, interlace = header[8:13]
-    if width < 1 or height < 1 or method or filtering or interlace:
-        return None
-    if colour_type == 2 and depth != 8:
-        return None
-    if colour_type in (0, 3) and depth not in (1, 2, 4, 8):
-        return None
-    if colour_type not in (0, 2, 3) or (colour_type == 3 and not 3 <= len(palette) <= 768):
-        return None
-    return width, height, depth, colour_type, palette, b"".join(rows)
-
-
-def _rows_complete(
-    width: int, height: int, depth: int, colour_type: int, palette: bytes, rows: bytes
-) -> bool:
-    """True when a PNG's compressed rows inflate to exactly its size (its CRCs may lie)."""
-    channels = 3 if colour_type == 2 else 1
-    expected = height * (1 + (width * channels * depth + 7) // 8)
-    inflate = zlib.decompressobj()
-    try:
-        out = len(inflate.decompress(rows, expected + 1))
-    except zlib.error:
-        return False
-    return out == expected and not inflate.unconsumed_tail
-
-
 def _flat_png(data: bytes) -> bytes:
     """A plain 8-bit PNG of ``data`` (see-through laid on white paper), or b"" when undecodable."""
     from PIL import Image
@@ -504,41 +505,53 @@ def _flat_png(data: bytes) -> bytes:
 
 
 async def _render(
-    chunks: Sequence[Path],
+    folder: Path,
     chromium: str,
-    profile: Path,
-    cancel: threading.Event | None,
-) -> list[bytes]:
-    from playwright.async_api import Page, Route, async_playwright
+    todo: _Chunks,
+    stop: Callable[[], bool],
+    printed: Callable[[int, bytes], None],
+) -> None:
+    """Start Chromium, print each chunk of ``todo`` as it comes and hand it to ``printed``.
 
-    args = chromium_flags()
+    Chromium starts before the first chunk exists (the dossier is being
+    built); two tabs take the chunks in order, the second opened only when
+    there is a second chunk.  ``stop`` is asked every few hundredths of a
+    second, while waiting and while printing, and ends everything with
+    :class:`ExportCancelled`.
+    """
+    from playwright.async_api import Page, Route, async_playwright
 
     async def refuse(route: Route) -> None:
         await route.abort("blockedbyclient")
 
-    results: list[bytes] = [b""] * len(chunks)
-    # Shared by the tabs: each takes the next chunk, the heaviest first (Chromium's
-    # cost follows the text it lays out), so neither tab is left alone at the end.
-    sizes = [chunk.stat().st_size for chunk in chunks]
-    todo = iter(sorted(range(len(chunks)), key=lambda index: -sizes[index]))
+    async def wait_for(count: int) -> bool:
+        """True once ``count`` chunks exist, False when there will never be that many."""
+        while len(todo.paths) < count and not todo.complete:
+            if stop():
+                raise ExportCancelled("cancelled")
+            await asyncio.sleep(0.02)
+        return len(todo.paths) >= count
 
     async def work(page: Page) -> None:
         page.set_default_timeout(300_000)
-        for index in todo:
-            await page.goto(chunks[index].resolve().as_uri(), wait_until="load")
-            results[index] = await page.pdf(
+        while await wait_for(todo.taken + 1):
+            index = todo.taken
+            todo.taken += 1  # no await since the check: the other tab cannot take it too
+            await page.goto(todo.paths[index].resolve().as_uri(), wait_until="load")
+            data = await page.pdf(
                 format="A4",
                 landscape=True,
                 print_background=True,
                 prefer_css_page_size=True,
             )
+            printed(index, data)
 
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
-            str(profile),
+            str(folder / "profile"),
             executable_path=chromium,
             headless=True,
-            args=args,
+            args=chromium_flags(),
             java_script_enabled=False,
             offline=True,
             accept_downloads=False,
@@ -546,27 +559,100 @@ async def _render(
         try:
             # Every request is refused but the chunks' own files (matched by
             # Playwright itself: a regular expression, not a Python callback).
-            folder = re.escape(chunks[0].parent.resolve().as_uri() + "/")
-            await context.route(re.compile(f"^(?!{folder})"), refuse)
-            pages = [context.pages[0] if context.pages else await context.new_page()]
-            while len(pages) < min(WORKERS, len(chunks)):
-                pages.append(await context.new_page())
-            job = asyncio.gather(*(work(page) for page in pages))
+            inside = re.escape(folder.resolve().as_uri() + "/")
+            await context.route(re.compile(f"^(?!{inside})"), refuse)
+            first = context.pages[0] if context.pages else await context.new_page()
+
+            async def second() -> None:
+                if WORKERS > 1 and await wait_for(2):
+                    await work(await context.new_page())
+
+            job = asyncio.gather(work(first), second())
             while not job.done():
-                if cancel is not None and cancel.is_set():
+                if stop():
                     job.cancel()
                     with contextlib.suppress(BaseException):
                         await job
                     raise ExportCancelled("cancelled")
-                await asyncio.wait({job}, timeout=0.1)
+                await asyncio.wait({job}, timeout=0.05)
             job.result()
         finally:
             await context.close()
-    return results
+
+
+class _Chunks:
+    """The chunk files to print, in order, as they are written (shared with Chromium's thread)."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+        self.complete = False
+        self.taken = 0
+        """Chunks a tab has started printing (only Chromium's thread reads or moves it)."""
+
+
+class _Printer:
+    """Chromium, in a thread of its own, printing chunks as the dossier's builder writes them.
+
+    Starting Playwright's driver and Chromium takes about as long as writing
+    a big dossier's first pages: :func:`write_pdf` starts the printer, then
+    builds the dossier, giving each chunk (:meth:`add`) as soon as it is
+    complete, then waits (:meth:`finish`).  Each printed part goes to
+    ``printed`` as soon as it is back.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        chromium: str,
+        cancel: threading.Event | None,
+        printed: Callable[[int, bytes], None],
+    ) -> None:
+        self._folder = folder
+        self._todo = _Chunks()
+        self._quit = threading.Event()
+        self._cancel = cancel
+        self._error: BaseException | None = None
+        coroutine = _render(folder, chromium, self._todo, self._stop, printed)
+        self._thread = threading.Thread(
+            target=self._run, args=(coroutine,), name="abri-pdf", daemon=True
+        )
+        self._thread.start()
+
+    def _stop(self) -> bool:
+        return self._quit.is_set() or (self._cancel is not None and self._cancel.is_set())
+
+    def _run(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # handed to the thread that waits in finish()
+            self._error = error
+
+    @property
+    def count(self) -> int:
+        """Chunks given so far."""
+        return len(self._todo.paths)
+
+    def add(self, text: str) -> None:
+        """The next chunk, a complete HTML document: written to a file, then printed."""
+        page = self._folder / f"chunk-{len(self._todo.paths)}.html"
+        page.write_text(text, encoding="utf-8")
+        self._todo.paths.append(page)  # list.append is atomic: the tabs see it whole
+
+    def finish(self) -> None:
+        """Every chunk is given: wait until all are printed."""
+        self._todo.complete = True
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        """Stop printing (if still at it) and wait until Chromium is closed."""
+        self._quit.set()
+        self._thread.join()
 
 
 def write_pdf(
-    html: str | HtmlDossier,
+    html: str | HtmlDossier | Callable[[Stream | None], HtmlDossier],
     target: Path,
     *,
     chromium: str | None,
@@ -575,36 +661,44 @@ def write_pdf(
 ) -> None:
     """Print ``html`` (a document, or the dossier in chunks) to ``target`` as one PDF.
 
-    A4 landscape unless the CSS names other pages (the annex is portrait), with
-    "page N / M" counted over the whole document.  The pages and pictures given
-    to Chromium, and its profile, live in one folder beside ``target`` that is
-    removed in every case (done, failed, cancelled).  Raises ExportError (one
-    sentence) when it is impossible and ExportCancelled when ``cancel`` is set.
+    ``html`` may be the function that builds the dossier (given a
+    :class:`~tui.export.html_writer.Stream`): Chromium then starts at once and
+    prints the first chunks while the next ones are written.  A4 landscape
+    unless the CSS names other pages (the annex is portrait), with "page N / M"
+    counted over the whole document.  The pages and pictures given to Chromium,
+    and its profile, live in one folder beside ``target`` that is removed in
+    every case (done, failed, cancelled).  Raises ExportError (one sentence)
+    when it is impossible and ExportCancelled when ``cancel`` is set.
     """
+    from tui.export.html_writer import Stream
+
     binary = find_chromium(chromium)
     if binary is None:
         raise ExportError(no_chromium_message(lang))
     work = target.parent / f".abri-chromium-{os.getpid()}-{threading.get_ident()}"
     work.mkdir(parents=True, exist_ok=True)
+    joiner: _Joiner | None = None
+    printer: _Printer | None = None
     try:
         token = secrets.token_hex(8)
-        pictures = [] if isinstance(html, str) else html.pictures
-        sources = [stand_in_uri(token, number) for number in range(len(pictures))]
-        texts = [html] if isinstance(html, str) else html.chunks(sources)
+        joiner = _Joiner()
+        printer = _Printer(work, binary, cancel, joiner.add)
+        if callable(html):
+            built: str | HtmlDossier = html(Stream(lambda n: stand_in_uri(token, n), printer.add))
+        else:
+            built = html
+        pictures = [] if isinstance(built, str) else built.pictures
+        if printer.count == 0:  # built before (for the .html), or a plain document
+            sources = [stand_in_uri(token, number) for number in range(len(pictures))]
+            for text in [built] if isinstance(built, str) else built.chunks(sources):
+                printer.add(text)
         if cancel is not None and cancel.is_set():
             raise ExportCancelled("cancelled")
-        pages = []
-        for number, text in enumerate(texts):
-            page = work / f"chunk-{number}.html"
-            page.write_text(text, encoding="utf-8")
-            pages.append(page)
-        with ThreadPoolExecutor(1, thread_name_prefix="abri-pdf-check") as pool:
-            checking = pool.submit(sound_pictures, pictures, cancel)  # while Chromium prints
-            parts = run_to_completion(_render(pages, binary, work / "profile", cancel), "abri-pdf")
-            sound = checking.result()
+        printer.finish()
         if cancel is not None and cancel.is_set():
             raise ExportCancelled("cancelled")
-        join_pdfs(parts, target, t("export.page.word", lang), pictures, token, sound)
+        label = t("export.page.word", lang)
+        joiner.save(printer.count, target, label, pictures, token)
     except ExportCancelled:
         raise ExportCancelled(t("export.cancelled", lang)) from None
     except ExportError:
@@ -613,4 +707,8 @@ def write_pdf(
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ExportError(t("export.pdf.failed", lang, reason=first[:300])) from error
     finally:
+        if printer is not None:
+            printer.close()
+        if joiner is not None:
+            joiner.close()
         shutil.rmtree(work, ignore_errors=True)
