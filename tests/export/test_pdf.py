@@ -143,7 +143,14 @@ def test_a_pdf_printed_in_chunks_reads_as_one_document(
     casefile = build_case(tmp_path)
     [whole] = export_case(casefile, ["pdf"], tmp_path / "whole")
     monkeypatch.setattr(html_writer, "PAGES_PER_CHUNK", 3.0)
-    [pieces] = export_case(casefile, ["pdf"], tmp_path / "pieces")
+    heard: list[tuple[int, int, str]] = []
+    [pieces] = export_case(
+        casefile, ["pdf"], tmp_path / "pieces", progress=lambda *seen: heard.append(seen)
+    )
+    # While Chromium prints, the screen hears of each part that is back, up to all of them.
+    printed = [(done, total) for done, total, what in heard if what == "pdf-parts"]
+    assert printed and printed[-1][0] == printed[-1][1] > 3
+    assert [done for done, _ in printed] == sorted({done for done, _ in printed})
     one, cut = PdfReader(str(whole.path)), PdfReader(str(pieces.path))
 
     total = len(cut.pages)

@@ -244,7 +244,7 @@ def _write_format(
     elif fmt == "pdf":
         from tui.export.pdf_writer import write_pdf
 
-        write_pdf(html, part, chromium=chromium, lang=dossier.lang, cancel=cancel)
+        write_pdf(html, part, chromium=chromium, lang=dossier.lang, cancel=cancel, progress=report)
     elif fmt == "xlsx":
         from tui.export.xlsx_writer import write_xlsx
 

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.i18n import t
-from tui.export.common import ExportCancelled, ExportError
+from tui.export.common import ExportCancelled, ExportError, Progress
 from tui.export.images import Slice, png_layout
 
 if TYPE_CHECKING:
@@ -609,10 +609,16 @@ class _Printer:
     ) -> None:
         self._folder = folder
         self._todo = _Chunks()
+        self._printed = 0
         self._quit = threading.Event()
         self._cancel = cancel
         self._error: BaseException | None = None
-        coroutine = _render(folder, chromium, self._todo, self._stop, printed)
+
+        def counted(index: int, data: bytes) -> None:
+            printed(index, data)
+            self._printed += 1  # only Chromium's thread writes it
+
+        coroutine = _render(folder, chromium, self._todo, self._stop, counted)
         self._thread = threading.Thread(
             target=self._run, args=(coroutine,), name="abri-pdf", daemon=True
         )
@@ -633,15 +639,30 @@ class _Printer:
         return len(self._todo.paths)
 
     def add(self, text: str) -> None:
-        """The next chunk, a complete HTML document: written to a file, then printed."""
+        """The next chunk, a complete HTML document: written to a file, then printed.
+
+        Raises at once what stopped Chromium (it could not start...), so the
+        rest of the dossier is not built for nothing.
+        """
+        if self._error is not None:
+            raise self._error
         page = self._folder / f"chunk-{len(self._todo.paths)}.html"
         page.write_text(text, encoding="utf-8")
         self._todo.paths.append(page)  # list.append is atomic: the tabs see it whole
 
-    def finish(self) -> None:
-        """Every chunk is given: wait until all are printed."""
+    def finish(self, progress: Progress | None = None) -> None:
+        """Every chunk is given: wait until all are printed.
+
+        ``progress(printed, chunks, "pdf-parts")`` is called from this thread
+        each time a chunk is back.
+        """
         self._todo.complete = True
-        self._thread.join()
+        total, shown = len(self._todo.paths), -1
+        while self._thread.is_alive():
+            self._thread.join(0.1)
+            if progress is not None and self._printed != shown:
+                shown = self._printed
+                progress(shown, total, "pdf-parts")
         if self._error is not None:
             raise self._error
 
@@ -658,6 +679,7 @@ def write_pdf(
     chromium: str | None,
     lang: str,
     cancel: threading.Event | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Print ``html`` (a document, or the dossier in chunks) to ``target`` as one PDF.
 
@@ -667,7 +689,8 @@ def write_pdf(
     unless the CSS names other pages (the annex is portrait), with "page N / M"
     counted over the whole document.  The pages and pictures given to Chromium,
     and its profile, live in one folder beside ``target`` that is removed in
-    every case (done, failed, cancelled).  Raises ExportError (one sentence)
+    every case (done, failed, cancelled).  ``progress`` hears of each printed
+    chunk (:meth:`_Printer.finish`).  Raises ExportError (one sentence)
     when it is impossible and ExportCancelled when ``cancel`` is set.
     """
     from tui.export.html_writer import Stream
@@ -694,7 +717,7 @@ def write_pdf(
                 printer.add(text)
         if cancel is not None and cancel.is_set():
             raise ExportCancelled("cancelled")
-        printer.finish()
+        printer.finish(progress)
         if cancel is not None and cancel.is_set():
             raise ExportCancelled("cancelled")
         label = t("export.page.word", lang)
