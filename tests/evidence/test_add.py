@@ -289,6 +289,26 @@ async def test_a_paste_on_several_lines_in_a_one_line_field_is_kept_whole(
     assert entry["account_handle"] == "first line\nsecond line"
 
 
+async def test_the_open_platform_list_says_how_to_close_it_in_french(
+    make_case: Callable[..., Path],
+) -> None:
+    """Textual names the key of an open list in English ("Dismiss menu"): not here."""
+    from textual.widgets._footer import FooterKey
+
+    path = make_case(language="fr")
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await _new_entry_with_url(app, pilot)
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        shown = [key.description for key in app.screen.query(FooterKey)]
+        assert "Fermer la liste" in shown and "Dismiss menu" not in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape", "ctrl+q")
+
+
 async def test_words_typed_on_the_platform_choice_do_not_change_the_platform(
     make_case: Callable[..., Path],
 ) -> None:

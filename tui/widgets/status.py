@@ -36,8 +36,17 @@ TITLE_LIMIT = 60
 """Characters of the case title shown (a 100 KB title must not slow the status line)."""
 
 
+_TEXTUAL_LABELS = {
+    "Dismiss menu": "app.key.dismiss-menu",  # an open Select's list
+    "Exit the command palette": "app.key.exit-palette",
+}
+"""Textual's own footer labels (English only), by the message key that says them here."""
+
+
 def translate(text: str, lang: str) -> str:
-    """``text`` translated if it is a message key, else ``text`` unchanged."""
+    """``text`` translated if it is a message key (or one of Textual's labels), else unchanged."""
+    if text in _TEXTUAL_LABELS:
+        return t(_TEXTUAL_LABELS[text], lang)
     if text and "." in text and " " not in text and message(text, lang) is not None:
         return t(text, lang)
     return text
