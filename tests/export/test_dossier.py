@@ -418,6 +418,31 @@ def test_pharos_uses_the_forms_categories_and_skips_private_messages(
         assert len(comment) <= 1000
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pharos_says_which_of_handle_and_account_id_was_not_recorded(
+    tmp_path: Path, lang: str
+) -> None:
+    """The reporting form's reader gets a sentence, never "(ID ?)" or "ID ?"."""
+    casefile = CaseFile.create(tmp_path / "case.toml", Case(title="Comptes", language=lang))
+    casefile.case.evidence.extend(
+        [
+            Evidence(id="E0001", url="https://x.com/a/status/1", platform="x", account_handle="a"),
+            Evidence(id="E0002", url="https://x.com/i/status/2", platform="x", account_id="77"),
+        ]
+    )
+    casefile.save()
+    [written] = export_case(casefile, ["pharos"], tmp_path / "out", lang=lang)
+    text = written.path.read_text(encoding="utf-8")
+    assert "?" not in text.replace("?s=", "")
+    if lang == "fr":
+        assert "le compte @a (ID du compte non relevé)" in text
+        assert "le compte d'ID 77 (pseudonyme non relevé)" in text
+        assert "ID non relevé (X (Twitter))" in text
+    else:
+        assert "the account @a (account ID not recorded)" in text
+        assert "the account with ID 77 (handle not recorded)" in text
+
+
 def test_summary_lists_days_in_date_order(tmp_path: Path) -> None:
     from tui.core.case import Case, Evidence
 

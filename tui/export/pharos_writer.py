@@ -127,14 +127,14 @@ def _comment(dossier: Dossier, entry: Evidence) -> str:
     tr = dossier.tr
     author = entry.account_handle.lstrip("@")
     parts = []
-    if author or entry.account_id:
-        parts.append(
-            tr(
-                "export.pharos.comment_author",
-                handle=_line("@" + author if author else "?", 200),
-                account_id=_line(entry.account_id or "?", 100),
-            )
-        )
+    handle = _line("@" + author, 200) if author else ""
+    account_id = _line(entry.account_id, 100)
+    if handle and account_id:
+        parts.append(tr("export.pharos.comment_author", handle=handle, account_id=account_id))
+    elif handle:  # the form's reader is told the ID is missing, not shown "ID ?"
+        parts.append(tr("export.pharos.comment_author_no_id", handle=handle))
+    elif account_id:
+        parts.append(tr("export.pharos.comment_author_id_only", account_id=account_id))
     if entry.categories:
         labels = ", ".join(category_label(c, dossier.lang) for c in entry.categories)
         parts.append(tr("export.pharos.comment_kind", kinds=labels))
@@ -166,7 +166,7 @@ def build_summary(dossier: Dossier) -> str:
             + dossier.trn(
                 "export.summary.account_line",
                 account.count,
-                account_id=_line(account.account_id, 100) or "?",
+                account_id=_line(account.account_id, 100) or tr("export.summary.no_id"),
                 platform=_line(platform_name(account.platform), 60),
                 handles=handles,
             )
