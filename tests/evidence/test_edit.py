@@ -187,6 +187,44 @@ async def test_filter_sort_and_reveal(make_case: Callable[..., Path]) -> None:
         assert [e.id for e in table(app).rows.shown] == ["E0002", "E0001", "E0003"]
 
 
+async def test_filtering_goes_to_the_first_match_unless_the_entry_is_still_shown(
+    make_case: Callable[..., Path],
+) -> None:
+    """The entry under the cursor hidden by the filter: the cursor goes to the first
+    match (not to whatever entry now has the old row's number)."""
+    words = ["keep one", "keep two", "other", "keep four"]
+    path = make_case(
+        [
+            Evidence(
+                id=f"E000{n}",
+                url=f"https://x.com/a{n}/status/{n}",
+                content=word,
+                posted_at=datetime(2021, 4, n, tzinfo=UTC),
+                posted_at_source="typed",
+            )
+            for n, word in enumerate(words, 1)
+        ]
+    )
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "end", "up", "up")
+        await pilot.pause()
+        assert table(app).current().id == "E0002"  # type: ignore[union-attr]
+        await pilot.press("slash", *"keep")  # E0002 still matches: it stays under the cursor
+        await pilot.pause()
+        assert [e.id for e in table(app).rows.shown] == ["E0001", "E0002", "E0004"]
+        assert table(app).current().id == "E0002"  # type: ignore[union-attr]
+        await pilot.press("escape", "end", "up")  # E0003, then a filter without it
+        await pilot.pause()
+        assert table(app).current().id == "E0003"  # type: ignore[union-attr]
+        await pilot.press("slash", *"keep", "enter", "enter")
+        await pilot.pause()
+        assert app.screen.entry.id == "E0001"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+
+
 async def test_accounts_view_groups_handles_by_id(make_case: Callable[..., Path]) -> None:
     path = make_case(entries())
     app = AbriApp(path, lang="en")

@@ -228,8 +228,11 @@ class EvidenceScreen(Screen[None]):
         session = self.abri.open_session
         self.rows.file_check = session.file_check
         self.rows.rebuild(session.case.evidence, version=(id(session), session.version))
+        filtered = self._shown_token is not None and self._shown_token[2] != token[2]
         self._shown_token = token
         index = self.rows.index_of(current) if current else None
+        if index is None and filtered:
+            index = 0  # the filter hid the entry under the cursor: its first match
         table.rows_changed(keep_cursor=index)
         self.update_title()
         self.update_detail()
