@@ -322,8 +322,11 @@ class EvidenceRows:
                 return
             shown, texts = self._sorted, self._all_texts()
         for term in terms:
-            # One pass of substring tests, then C-speed selection of both lists.
+            # One pass of substring tests, then C-speed selection of both lists
+            # (skipped when every row matches: the first letters typed, often).
             mask = [term in text for text in texts]
+            if all(mask):
+                continue
             shown = list(compress(shown, mask))
             texts = list(compress(texts, mask))
         self.shown, self._shown_texts = list(shown), list(texts)
