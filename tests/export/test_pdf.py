@@ -59,6 +59,27 @@ def test_hostile_text_prints_literally_in_the_pdf(make_case: CaseFactory, tmp_pa
     assert "[@click=app.quit]x[/]" in text
 
 
+@needs_chromium
+def test_a_long_unbroken_line_prints_whole_in_the_pdf(tmp_path: Path) -> None:
+    """A 2,400-character word, a 400-character URL and handle wrap inside the page:
+    nothing cut at its right edge (Chromium kept 176 characters of the word)."""
+    from tui.core.case import Case, Evidence
+    from tui.core.store import CaseFile
+
+    word, url = "spam" * 600, "https://example.com/p/" + "a" * 400 + "?q=1"
+    casefile = CaseFile.create(tmp_path / "long.toml", Case(title="L" * 300, language="en"))
+    casefile.case.evidence.append(
+        Evidence(id="E0001", url=url, account_handle="h" * 150, content=word, notes=word[::-1])
+    )
+    casefile.save()
+    [pdf] = export_case(casefile, ["pdf"], tmp_path / "out")
+    pages = PdfReader(pdf.path).pages
+    # Each page's text without its footer ("page 2 / 3" would sit inside a value cut by a page).
+    text = "".join(re.sub(r"page\d+/\d+", "", "".join(p.extract_text().split())) for p in pages)
+    for value in (word, word[::-1], url, "h" * 150, "L" * 300):
+        assert value in text
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_renders_the_word_file_landscape_with_the_pictures(

@@ -59,7 +59,7 @@ _CSS = """
 @page annexwide { size: A4 landscape; margin: 12mm 12mm 16mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt;
-       color: #111; margin: 0; }
+       color: #111; margin: 0; overflow-wrap: anywhere; }
 h1 { font-size: 17pt; margin: 0 0 6pt 0; }
 h2 { font-size: 13pt; margin: 14pt 0 6pt 0; page-break-after: avoid; }
 h3 { font-size: 10.5pt; margin: 10pt 0 3pt 0; page-break-after: avoid; }
