@@ -233,6 +233,51 @@ def test_a_cancelled_or_failed_pdf_leaves_no_pages_or_pictures_behind(
     assert list(failed.iterdir()) == []
 
 
+def test_what_a_killed_export_left_is_removed_by_the_next_one(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """kill -9 mid-export left the pages given to Chromium (the case's words) and a
+    half-written file in the output folder; the next export removes them, not those
+    of an export still running."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    out = tmp_path / "out"
+    pages = out / f".abri-chromium-{dead.pid}-140213"
+    (pages / "profile").mkdir(parents=True)
+    (pages / "chunk-0.html").write_text("<p>the case's words</p>")
+    part = out / f".case-20261201-101010.pdf.{dead.pid}.part"
+    part.write_bytes(b"%PDF-1.7 half")
+    running = [out / ".abri-chromium-1-77", out / ".case.docx.1.part"]  # pid 1 runs
+    running[0].mkdir()
+    running[1].write_bytes(b"PK")
+    mine = out / "notes.txt"
+    mine.write_text("someone's own file")
+
+    [written] = export_case(make_case(1), ["csv"], out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [written.path.name, mine.name, *(p.name for p in running)]
+    )
+
+
+@needs_chromium
+def test_the_pages_given_to_chromium_are_readable_by_their_owner_only(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """They are the case's words, like the case file (0600): seen while Chromium prints."""
+    out = tmp_path / "out"
+    modes: list[tuple[str, int]] = []
+
+    def progress(done: int, total: int, what: str) -> None:
+        if what == "pdf-parts":
+            for folder in out.glob(".abri-chromium-*"):
+                modes.append((folder.name, folder.stat().st_mode & 0o777))
+                modes.extend((p.name, p.stat().st_mode & 0o777) for p in folder.glob("*.html"))
+
+    export_case(make_case(2), ["pdf"], out, progress=progress)
+    assert modes and {mode for name, mode in modes if name.endswith(".html")} == {0o600}
+    assert {mode for name, mode in modes if name.startswith(".abri")} == {0o700}
+
+
 def test_the_chunks_of_the_dossier_hold_every_row_once_each_in_a_whole_document(
     tmp_path: Path,
 ) -> None:

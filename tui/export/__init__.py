@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ from tui.export.common import (
     sha256_path,
     temp_path,
 )
-from tui.export.pdf_writer import find_chromium, no_chromium_message
+from tui.export.pdf_writer import WORK_PREFIX, find_chromium, no_chromium_message
 
 if TYPE_CHECKING:
     from tui.export.html_writer import HtmlDossier, Stream
@@ -165,6 +167,7 @@ def export_case(
         raise ExportError(
             tr("export.error.folder", folder=str(folder), reason=error.strerror)
         ) from error
+    remove_leftovers(folder)
     record = journal if journal is not None else _journal_of(casefile)
     report = progress or (lambda done, total, what: None)
     written: list[Written] = []
@@ -272,6 +275,55 @@ def _write_format(
             cancel_message=dossier.tr("export.cancelled"),
             bordereau=bordereau_text(dossier),
         )
+
+
+_LEFTOVER = re.compile(
+    "^(?:" + re.escape(WORK_PREFIX) + r"(\d+)-\d+|\..+\.(\d+)\.part)$", re.DOTALL
+)
+
+
+def remove_leftovers(folder: Path) -> list[str]:
+    """Remove what an export killed mid-way left in ``folder``; returns the names removed.
+
+    A half-written file (``.<name>.<pid>.part``) and the folder of the pages given
+    to Chromium (copies of the case's words) are removed in every case by the
+    export that made them, unless its process was killed.  Here they go once
+    that process is gone (a process of that number still running keeps them).
+    """
+    if os.name != "posix":
+        return []  # os.kill(pid, 0) would end the process on Windows
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        found = _LEFTOVER.match(name)
+        if found is None:
+            continue
+        pid = int(found[1] or found[2])
+        if pid == os.getpid() or _running(pid):
+            continue
+        path = folder / name
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            continue
+        removed.append(name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
 
 
 def _fsync(path: Path) -> None:

@@ -46,6 +46,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 import zlib
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -647,7 +648,10 @@ class _Printer:
         if self._error is not None:
             raise self._error
         page = self._folder / f"chunk-{len(self._todo.paths)}.html"
-        page.write_text(text, encoding="utf-8")
+        # The case's words: readable by its owner only, like the case file.
+        handle = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(handle, "w", encoding="utf-8") as out:
+            out.write(text)
         self._todo.paths.append(page)  # list.append is atomic: the tabs see it whole
 
     def finish(self, progress: Progress | None = None) -> None:
@@ -698,8 +702,8 @@ def write_pdf(
     binary = find_chromium(chromium)
     if binary is None:
         raise ExportError(no_chromium_message(lang))
-    work = target.parent / f".abri-chromium-{os.getpid()}-{threading.get_ident()}"
-    work.mkdir(parents=True, exist_ok=True)
+    work = target.parent / f"{WORK_PREFIX}{os.getpid()}-{threading.get_ident()}"
+    work.mkdir(mode=0o700, parents=True, exist_ok=True)
     joiner: _Joiner | None = None
     printer: _Printer | None = None
     try:
@@ -730,8 +734,26 @@ def write_pdf(
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ExportError(t("export.pdf.failed", lang, reason=first[:300])) from error
     finally:
-        if printer is not None:
-            printer.close()
-        if joiner is not None:
-            joiner.close()
-        shutil.rmtree(work, ignore_errors=True)
+        # Each step even if the one before was interrupted (ctrl+c in a terminal).
+        try:
+            if printer is not None:
+                printer.close()
+        finally:
+            try:
+                if joiner is not None:
+                    joiner.close()
+            finally:
+                _remove_tree(work)
+
+
+WORK_PREFIX = ".abri-chromium-"
+"""Name of the folder of an export's pages, followed by ``<pid>-<thread>``."""
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove ``folder``, again for a moment if Chromium was still writing its profile."""
+    for _ in range(10):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder):
+            return
+        time.sleep(0.05)
