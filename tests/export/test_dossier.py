@@ -147,6 +147,30 @@ def test_webp_is_embedded_as_a_rendering_and_broken_files_are_named(
         assert attachment.sha256 in broken.text
 
 
+def test_a_file_not_shown_is_said_so_in_the_details_and_the_annex_too(
+    case: CaseFile, tmp_path: Path
+) -> None:
+    """Trial: P6's three broken files were said unreadable in the table only; the
+    details listed them as sound files and the annex skipped P6 in silence."""
+    docx, html = export_case(case, ["docx", "html"], tmp_path / "out")
+    entry = case.case.find("E0013")
+    assert entry is not None and len(entry.attachments) == 3
+    text = unescape(html.path.read_text(encoding="utf-8"))
+    details = text.split("Détail de chaque message")[1].split("Ce que prouvent")[0]
+    annex = text.split("Annexe")[-1]
+    body = Document(str(docx.path)).element.body
+    word = "".join(node.text or "" for node in body.iter(qn("w:t")))
+    word_details = word.split("Détail de chaque message")[1].split("Annexe")[0]
+    word_annex = word.split("Annexe")[-1]
+    for section in (details, annex, word_details, word_annex):
+        p6 = section[section.index("P6 (E0013)") :].split("P7 (")[0]
+        # The truncated PNG, the garbage .bmp, the text named .png (as in the table).
+        assert p6.count("n'a pas pu être affichée") == 3
+        for attachment in entry.attachments:
+            assert attachment.sha256 in p6
+    assert "Pièce P6 (E0013) — capture 3 sur 3" in annex
+
+
 def test_pieces_are_numbered_chronologically_with_a_bordereau(
     case: CaseFile, tmp_path: Path
 ) -> None:
@@ -348,7 +372,7 @@ def test_hostile_pictures_never_stop_any_format(case: CaseFile, tmp_path: Path) 
         "zip",
     ]
     html = unescape(written[1].path.read_text(encoding="utf-8"))
-    assert html.count("n'a pas pu être affichée") == 3
+    assert html.count("n'a pas pu être affichée") == 3 * 3  # in the table, details, annex
     entry = case.case.find("E0013")
     assert entry is not None and all(a.sha256 in html for a in entry.attachments)
     with zipfile.ZipFile(written[-1].path) as archive:
@@ -366,7 +390,8 @@ def test_html_links_and_annex_pages(case: CaseFile, tmp_path: Path) -> None:
     assert "@page annex { size: A4 portrait" in page
     # The desktop capture has a landscape page; the tiny crop keeps its size among the cells.
     assert page.count('<section class="wide">') == 1
-    assert page.count('<div class="cell">') == 10
+    # Ten pictures, and a cell for each of P6's three files that cannot be shown.
+    assert page.count('<div class="cell">') == 13
 
 
 def test_xlsx_keeps_ids_and_urls_as_text(case: CaseFile, tmp_path: Path) -> None:

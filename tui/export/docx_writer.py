@@ -898,6 +898,9 @@ def _write_details(
             line("SHA-256", safe(att.sha256))
             if file.status != "ok":
                 line(tr("export.details.check"), _file_note_status(dossier, file))
+            picture = _prepared(dossier, file)
+            if picture is not None and not picture.ok:
+                line(tr("export.details.check"), file_note(dossier, file, picture))
     chunk.flush()
 
 
@@ -998,15 +1001,11 @@ def _write_annex(
     # End the table's landscape section here.
     chunk.add(_section_break(sections[True]))
     uses = Counter(f.attachment.sha256 for files in resolved.values() for f in files)
-    pages: list[tuple[Evidence, ResolvedFile, Prepared, int, int]] = []
+    pages: list[tuple[Evidence, ResolvedFile, Prepared | None, int, int]] = []
     for entry in dossier.entries:
-        usable = []
-        for file in resolved.get(entry.id, []):
-            prepared = _prepared(dossier, file)
-            if prepared is not None and prepared.ok:
-                usable.append((file, prepared))
-        for number, (file, prepared) in enumerate(usable, 1):
-            pages.append((entry, file, prepared, number, len(usable)))
+        files = resolved.get(entry.id, [])
+        for number, file in enumerate(files, 1):
+            pages.append((entry, file, _prepared(dossier, file), number, len(files)))
     current_wide = False  # the annex's title page is portrait
     chunk.heading(tr("export.annex.title"), "Heading1")
     chunk.text(tr("export.annex.intro"))
@@ -1014,6 +1013,19 @@ def _write_annex(
     for entry, file, prepared, number, total in pages:
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
+        if prepared is None or not prepared.ok:
+            # Not shown: said here too, so that no pièce goes missing from the annex.
+            caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
+            if total > 1:
+                caption += tr("export.annex.capture_n", n=number, total=total)
+            chunk.add(_p(_r(caption), "Heading3", keep_next=True, page_break=shown >= 0))
+            shown = 1
+            small = _r("\n".join(dossier.file_lines(entry, file.attachment)), size=16) + _r(
+                f"\nSHA-256{dossier.sep}{safe(file.attachment.sha256)}", size=14
+            )
+            chunk.add(_p(small, space_after=60, keep_next=True))
+            chunk.add(_p(_r(file_note(dossier, file, prepared), italic=True)))
+            continue
         if prepared.wide != current_wide:
             # Close the current section (its orientation) and start the other one.
             chunk.add(_section_break(sections[current_wide]))

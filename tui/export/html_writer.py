@@ -422,7 +422,7 @@ def build_dossier(
         table,
         _bordereau(dossier, resolved),
         _accounts(dossier),
-        _details(dossier, resolved),
+        _details(dossier, resolved, prepared),
         statement,
         *_annex(dossier, resolved, prepared, shelf),
     ]
@@ -571,7 +571,11 @@ def _bordereau(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Ru
     return run
 
 
-def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Run:
+def _details(
+    dossier: Dossier,
+    resolved: dict[str, list[ResolvedFile]],
+    prepared: dict[str, Prepared | None],
+) -> _Run:
     tr = dossier.tr
     lang = dossier.lang
     run = _Run(f'<h2 class="pagebreak">{escape(tr("export.details.title"))}</h2>')
@@ -629,6 +633,9 @@ def _details(dossier: Dossier, resolved: dict[str, list[ResolvedFile]]) -> _Run:
             elif file.status != "ok":
                 key = "export.file.outside" if file.status == "outside" else "export.file.missing"
                 kv(tr("export.details.check"), tr(key, name=safe(att.path)))
+            picture = prepared.get(att.sha256)
+            if file.status in ("ok", "altered") and picture is not None and not picture.ok:
+                kv(tr("export.details.check"), file_note(dossier, file, picture))
         kv.block("</section>")
         run.add("".join(out), _PAGES_DETAILS)
     return run
@@ -667,6 +674,19 @@ def _accounts(dossier: Dossier) -> _Run:
     return run
 
 
+def _file_caption(dossier: Dossier, entry: Evidence, file: ResolvedFile) -> list[str]:
+    """Under an annex cell's title: the file's times and name, then its SHA-256."""
+    out = [
+        f'<div class="note">{escape(line)}</div>'
+        for line in dossier.file_lines(entry, file.attachment)
+    ]
+    # Cut in halves when the cell is too narrow for 64 digits on a line.
+    digest = file.attachment.sha256
+    out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
+    out.append(f"{_e(digest[:32])}<wbr>{_e(digest[32:])}</div>")
+    return out
+
+
 ANNEX_CELL_MM = (87.0, 220.0)
 """Box of a capture in the annex: half the portrait page's width (two to a row; the
 ``.cell`` rule of the style sheet has the same width), and the page's height less a
@@ -702,12 +722,23 @@ def _annex(
     shown = 0
     for entry in dossier.entries:
         files = resolved.get(entry.id, [])
-        usable = []
-        for file in files:
+        for number, file in enumerate(files, 1):
             picture = prepared.get(file.attachment.sha256)
-            if picture is not None and picture.ok:
-                usable.append((file, picture))
-        for number, (file, picture) in enumerate(usable, 1):
+            if file.status not in ("ok", "altered") or picture is None or not picture.ok:
+                # Not shown: said here too, so that no pièce goes missing from the annex.
+                caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
+                if len(files) > 1:
+                    caption += tr("export.annex.capture_n", n=number, total=len(files))
+                out = [f"<h3>{escape(caption)}</h3>", *_file_caption(dossier, entry, file)]
+                out.append(f'<div class="note">{escape(file_note(dossier, file, picture))}</div>')
+                if cells is None:
+                    cells = _Run(
+                        open='<div class="annex"><section class="cells">', close="</section></div>"
+                    )
+                    runs.append(cells)
+                cells.add('<div class="cell">' + "".join(out) + "</div>", 0.25)
+                shown += 1
+                continue
             box_w, box_h = annex_box(True) if picture.wide else ANNEX_CELL_MM
             scale = scale_for(picture.width_px, picture.height_px, box_w, box_h)
             # A small wide capture (a crop) keeps its size and joins the cells.
@@ -720,19 +751,13 @@ def _annex(
             name = _e(file.attachment.original_name or file.attachment.path)
             for piece in picture.slices:
                 caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
-                if len(usable) > 1:
-                    caption += tr("export.annex.capture_n", n=number, total=len(usable))
+                if len(files) > 1:
+                    caption += tr("export.annex.capture_n", n=number, total=len(files))
                 if piece.count > 1:
                     key = "export.annex.suite" if piece.index else "export.annex.part"
                     caption += tr(key, n=piece.index + 1, total=piece.count)
-                out = [f"<h3>{escape(caption)}</h3>"]
+                out = [f"<h3>{escape(caption)}</h3>", *_file_caption(dossier, entry, file)]
                 shown += 1
-                for line in dossier.file_lines(entry, file.attachment):
-                    out.append(f'<div class="note">{escape(line)}</div>')
-                # Cut in halves when the cell is too narrow for 64 digits on a line.
-                digest = file.attachment.sha256
-                out.append(f'<div class="hash">SHA-256{escape(dossier.sep)}')
-                out.append(f"{_e(digest[:32])}<wbr>{_e(digest[32:])}</div>")
                 height = min(piece.height_px * scale, box_h)
                 out.append(_img(piece, piece.width_px * scale, height, name, shelf))
                 out.extend(f'<div class="note">{n}</div>' for n in _notes(dossier, file, picture))
