@@ -233,6 +233,28 @@ def test_a_cancelled_or_failed_pdf_leaves_no_pages_or_pictures_behind(
     assert list(failed.iterdir()) == []
 
 
+def test_a_chromium_that_is_not_there_or_does_not_start_is_one_sentence_naming_it(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """Not Playwright's internals ("BrowserType.launch_persistent_context: Target page,
+    context or browser has been closed"), nor "no Chromium found" for the one given."""
+    from tui.export import PartialExport
+
+    casefile = make_case(1)
+    not_a_browser = shutil.which("false")
+    assert not_a_browser is not None
+    for given, words in (
+        (not_a_browser, "n'a pas démarré"),
+        (str(tmp_path / "no-such-chromium"), "n'existe pas ou ne peut pas être lancé"),
+    ):
+        with pytest.raises(PartialExport) as failed:
+            export_case(casefile, ["pdf", "csv"], tmp_path / "out", chromium=given)
+        message = str(failed.value)
+        assert words in message and given in message, message
+        assert "BrowserType" not in message and "Aucun Chromium trouvé" not in message
+        assert [w.format for w in failed.value.written] == ["csv"]
+
+
 def test_what_a_killed_export_left_is_removed_by_the_next_one(
     make_case: CaseFactory, tmp_path: Path
 ) -> None:

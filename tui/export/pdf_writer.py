@@ -548,15 +548,18 @@ async def _render(
             printed(index, data)
 
     async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            str(folder / "profile"),
-            executable_path=chromium,
-            headless=True,
-            args=chromium_flags(),
-            java_script_enabled=False,
-            offline=True,
-            accept_downloads=False,
-        )
+        try:
+            context = await playwright.chromium.launch_persistent_context(
+                str(folder / "profile"),
+                executable_path=chromium,
+                headless=True,
+                args=chromium_flags(),
+                java_script_enabled=False,
+                offline=True,
+                accept_downloads=False,
+            )
+        except Exception as error:  # Playwright's own type, its text is its internals
+            raise _NoStart(chromium) from error
         try:
             # Every request is refused but the chunks' own files (matched by
             # Playwright itself: a regular expression, not a Python callback).
@@ -579,6 +582,10 @@ async def _render(
             job.result()
         finally:
             await context.close()
+
+
+class _NoStart(Exception):
+    """Chromium (the path given) did not start."""
 
 
 class _Chunks:
@@ -701,6 +708,9 @@ def write_pdf(
 
     binary = find_chromium(chromium)
     if binary is None:
+        given = chromium or os.environ.get("ABRI_CHROMIUM")
+        if given:  # the person named one: say that one is not usable, not "none found"
+            raise ExportError(t("export.pdf.bad_chromium", lang, path=given))
         raise ExportError(no_chromium_message(lang))
     work = target.parent / f"{WORK_PREFIX}{os.getpid()}-{threading.get_ident()}"
     work.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -730,6 +740,8 @@ def write_pdf(
         raise ExportCancelled(t("export.cancelled", lang)) from None
     except ExportError:
         raise
+    except _NoStart as error:
+        raise ExportError(t("export.pdf.no_start", lang, path=binary)) from error
     except Exception as error:  # Playwright and pikepdf raise their own error types
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ExportError(t("export.pdf.failed", lang, reason=first[:300])) from error
