@@ -169,6 +169,8 @@ def test_a_pdf_printed_in_chunks_reads_as_one_document(
         casefile, ["pdf"], tmp_path / "pieces", progress=lambda *seen: heard.append(seen)
     )
     # While Chromium prints, the screen hears of each part that is back, up to all of them.
+    # Only the PDF was asked for: its pages' building is reported as the PDF's, not "HTML".
+    assert {what for _, _, what in heard} == {"pdf", "pdf-parts"}
     printed = [(done, total) for done, total, what in heard if what == "pdf-parts"]
     assert printed and printed[-1][0] == printed[-1][1] > 3
     assert [done for done, _ in printed] == sorted({done for done, _ in printed})
@@ -217,7 +219,7 @@ def test_a_cancelled_or_failed_pdf_leaves_no_pages_or_pictures_behind(
     cancel = threading.Event()
 
     def progress(done: int, total: int, what: str) -> None:
-        if what == "html" and done == total:
+        if what == "pdf" and done == total:
             cancel.set()  # the dossier is built: the PDF writer stops once its files exist
 
     out = tmp_path / "cancelled"

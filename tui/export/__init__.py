@@ -172,6 +172,7 @@ def export_case(
     report = progress or (lambda done, total, what: None)
     written: list[Written] = []
     html_cache: list[HtmlDossier] = []
+    writing = ["html"]
 
     def check_cancel() -> None:
         if cancel is not None and cancel.is_set():
@@ -182,7 +183,11 @@ def export_case(
         if not html_cache:
             from tui.export.html_writer import build_dossier
 
-            built = build_dossier(dossier, progress=report, cancel=cancel, stream=stream)
+            # Reported as the format being written (the PDF's pages are built first).
+            def building(done: int, total: int, what: str) -> None:
+                report(done, total, writing[0])
+
+            built = build_dossier(dossier, progress=building, cancel=cancel, stream=stream)
             html_cache.append(built)
         return html_cache[0]
 
@@ -192,6 +197,7 @@ def export_case(
         final = folder / export_name(casefile.path, when, SUFFIXES[fmt])
         part = temp_path(final)
         report(0, len(dossier.entries), fmt)
+        writing[0] = fmt
         try:
             _write_format(fmt, dossier, casefile, part, written, html, report, cancel, chromium)
             check_cancel()
