@@ -274,7 +274,12 @@ def test_cancel_leaves_no_file_under_a_final_name(make_case: CaseFactory, tmp_pa
 def test_missing_chromium_still_writes_the_other_formats(
     make_case: CaseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ABRI_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    from tui.export import pdf_writer
+
+    # No Chromium anywhere: how to get one.
+    monkeypatch.delenv("ABRI_CHROMIUM", raising=False)
+    monkeypatch.setattr(pdf_writer, "DEBIAN_CANDIDATES", ())
+    monkeypatch.setattr(pdf_writer, "_playwright_browsers", lambda: [])
     casefile = make_case(2, lang="en")
     with pytest.raises(PartialExport) as caught:
         export_case(casefile, ["docx", "pdf", "csv"], tmp_path / "out")
@@ -282,6 +287,11 @@ def test_missing_chromium_still_writes_the_other_formats(
     assert "ABRI_CHROMIUM" in str(caught.value)
     assert [w.format for w in caught.value.written] == ["docx", "csv"]
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".csv", ".docx"]
+    # One named that is not there: that one is said, not "none found".
+    monkeypatch.setenv("ABRI_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(PartialExport) as caught:
+        export_case(casefile, ["pdf", "csv"], tmp_path / "again")
+    assert "no-such-chromium) does not exist or cannot be run" in str(caught.value)
 
 
 def test_unknown_format_is_refused() -> None:
