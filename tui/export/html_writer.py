@@ -78,12 +78,13 @@ a { color: #0b4f9c; }
 .id { font-weight: bold; }
 .content { white-space: pre-wrap; border-left: 2pt solid #999; padding-left: 6pt; margin: 2pt 0; }
 section.entry { page-break-inside: auto; border-top: 0.5pt solid #bbb; }
-p.kv { margin: 1pt 0; } p.kv b { margin-right: 4pt; }
+p.kv { margin: 1pt 0; break-after: avoid; } p.kv b { margin-right: 4pt; }
 .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
 .pagebreak { page-break-before: always; }
 .annex section { page: annex; page-break-before: always; }
 .annex section.wide { page: annexwide; }
 .annex section.cells { line-height: 0; font-size: 0; orphans: 1; widows: 1; }
+.annex section.cells.first { page-break-before: auto; }
 .cell { display: inline-block; vertical-align: top; width: 87mm; margin: 0 0 6mm 0;
         font-size: 9.5pt; line-height: normal; break-inside: avoid; }
 .cell:nth-child(odd) { margin-right: 6mm; }
@@ -674,6 +675,12 @@ def _accounts(dossier: Dossier) -> _Run:
     return run
 
 
+def _cells_run(*, first: bool) -> _Run:
+    """Annex cells two to a row; the first ones share the annex title's page."""
+    css = "cells first" if first else "cells"
+    return _Run(open=f'<div class="annex"><section class="{css}">', close="</section></div>")
+
+
 def _file_caption(dossier: Dossier, entry: Evidence, file: ResolvedFile) -> list[str]:
     """Under an annex cell's title: the file's times and name, then its SHA-256."""
     out = [
@@ -732,9 +739,7 @@ def _annex(
                 out = [f"<h3>{escape(caption)}</h3>", *_file_caption(dossier, entry, file)]
                 out.append(f'<div class="note">{escape(file_note(dossier, file, picture))}</div>')
                 if cells is None:
-                    cells = _Run(
-                        open='<div class="annex"><section class="cells">', close="</section></div>"
-                    )
+                    cells = _cells_run(first=len(runs) == 1)
                     runs.append(cells)
                 cells.add('<div class="cell">' + "".join(out) + "</div>", 0.25)
                 shown += 1
@@ -767,9 +772,7 @@ def _annex(
                     runs[-1].add('<section class="wide">' + "".join(out) + "</section>", 1.0)
                     continue
                 if cells is None:
-                    cells = _Run(
-                        open='<div class="annex"><section class="cells">', close="</section></div>"
-                    )
+                    cells = _cells_run(first=len(runs) == 1)
                     runs.append(cells)
                 cells.add('<div class="cell">' + "".join(out) + "</div>", 0.5)
     if shown == 0:
