@@ -9,6 +9,7 @@ from typing import Any
 from docx import Document
 from textual.widgets import Checkbox, SelectionList, Static
 
+from tests.chromium import needs_chromium
 from tests.export.conftest import CaseFactory
 from tui.app import AbriApp
 from tui.export import FORMATS
@@ -141,3 +142,30 @@ async def test_the_progress_of_an_export_is_on_screen_at_80x24(make_case: CaseFa
             assert body.region.contains_region(widget.region), widget_id
         await pilot.press("escape")
         await _wait(pilot, lambda: screen.cancel_event is None)
+
+
+@needs_chromium
+async def test_cancelling_after_a_file_is_finished_says_it_is_kept(make_case: CaseFactory) -> None:
+    """Word done, the PDF printing, escape: the .docx stays (journalled) and is said so."""
+    casefile = make_case(40, lang="fr")
+    path = casefile.path
+    casefile.close()
+    out = path.parent / "exports"
+    app = AbriApp(path, lang="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        formats = screen.query_one("#export-formats", SelectionList)
+        assert {"docx", "pdf"} <= set(formats.selected)
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: any(out.glob("*.docx")))
+        await pilot.press("escape")
+        await _wait(pilot, lambda: screen.cancel_event is None)
+        status = str(screen.query_one("#export-status", Static).render())
+        assert "Export annulé" in status and "déjà terminé est gardé" in status
+        [kept] = screen.results
+        results = str(screen.query_one("#export-results", Static).render())
+        assert kept.format == "docx" and kept.sha256 in results
+        assert sorted(p.suffix for p in out.iterdir()) == [".docx"]

@@ -205,8 +205,9 @@ def export_case(
             with contextlib.suppress(OSError):  # 0600 like the case file (not on FAT)
                 os.chmod(part, 0o600)
             os.replace(part, final)
-        except ExportCancelled:
+        except ExportCancelled as error:
             _remove(part)
+            error.written = list(written)  # finished before the cancel: they stay
             raise
         except ExportError as error:
             # One format failing (no Chromium for the PDF...) must not cost the others.

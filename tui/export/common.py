@@ -47,7 +47,13 @@ class ExportError(Exception):
 
 
 class ExportCancelled(ExportError):
-    """The person cancelled; no file was left under a final name."""
+    """The person cancelled; no file was left under a final name.
+
+    ``written`` lists the files of this export already finished before the
+    cancel (they stay, journalled like any other).
+    """
+
+    written: list[Any]
 
 
 class CaseSource(Protocol):

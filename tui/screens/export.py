@@ -299,7 +299,13 @@ class ExportScreen(Screen[None]):
             self._status(self.tr("export.screen.done", count=len(written)))
             self._show_results(written)
         elif isinstance(event.worker.error, ExportCancelled):
-            self._status(self.tr("export.cancelled"))
+            kept: list[Written] = getattr(event.worker.error, "written", [])
+            if kept:  # finished before the cancel: they stay, and are said to
+                self.results = kept
+                self._status(self.tr("export.cancelled_kept", count=len(kept)))
+                self._show_results(kept)
+            else:
+                self._status(self.tr("export.cancelled"))
         elif isinstance(event.worker.error, PartialExport):
             self.results = event.worker.error.written
             self._status(str(event.worker.error))
