@@ -713,10 +713,27 @@ class EvidenceForm(ModalScreen[FormResult | None]):
     # -- saving ------------------------------------------------------------------------
 
     def _fail(self, note: str, message: str, focus: str) -> None:
+        """A refused save, said where the person looks: the sentence under the field,
+        the field marked and focused, and "Not saved" with the reason in the status.
+
+        (The note alone was often there already, written while typing: ctrl+s then
+        seemed to do nothing.)
+        """
         self._set_note(note, message, error=True)
         widget = self.query_one(f"#{focus}")
+        widget.add_class("-refused")
         widget.focus()
         widget.scroll_visible(animate=False)
+        self.notify(
+            self._tr("evidence.form.not-saved", problem=one_line(message, 300)),
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+    @on(Input.Changed)
+    def _edited_since_refusal(self, event: Input.Changed) -> None:
+        event.input.remove_class("-refused")
 
     def build(self) -> Evidence | None:
         """The entry as typed, or None after pointing at the first invalid field."""
