@@ -947,6 +947,15 @@ class AbriApp(App[int]):
         yield SystemCommand(
             tr(f"app.cmd.language-{other}"), tr("app.cmd.language-help"), self.action_language
         )
+        # Found by the words a person types in either language ("langue", "lang",
+        # "language", "anglais", "French"...): the title above alone matched none of
+        # them in the French UI.  Not listed when nothing is typed (no duplicate).
+        yield SystemCommand(
+            tr(f"app.cmd.find-language-{other}"),
+            tr("app.cmd.language-help"),
+            self.action_language,
+            discover=False,
+        )
         for name in sorted(self.themes.themes):
             yield SystemCommand(
                 tr("app.cmd.theme", name=self.theme_label(name)),
