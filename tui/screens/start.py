@@ -311,7 +311,7 @@ class StartScreen(Screen[None]):
                         id=str(path),
                     )
                     for kind, path in places()
-                    if kind != "home"
+                    if kind in ("media", "cases")  # the others: "another folder…"
                 ]
                 options.append(Option(Content(app.tr("app.start.other-folder")), id=OTHER_FOLDER))
                 yield OptionList(*options, id="start-places")
