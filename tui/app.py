@@ -845,14 +845,22 @@ class AbriApp(App[int]):
         self.set_language(lang)
 
     def set_language(self, lang: str) -> None:
-        """Switch every screen to ``lang`` and record it in the case."""
+        """Switch every screen to ``lang`` and record it in the open case.
+
+        Not in the open case when the switch is made on a screen that says the
+        language is not the open case's (``LANGUAGE_OF_OPEN_CASE = False``: the
+        new-case screen, whose case is created in the language shown).
+        """
         lang = pick_language(lang)
         if lang == self.lang:
             return
         self.lang = lang
         self._lang_option = None
         set_language(lang)
-        if self.session is not None and not self.session.read_only:
+        for_open_case = all(
+            getattr(screen, "LANGUAGE_OF_OPEN_CASE", True) for screen in self.screen_stack
+        )
+        if self.session is not None and not self.session.read_only and for_open_case:
             self.session.set_details(language=lang)
         self.run_worker(self._relabel_screens(), group="language", exclusive=True)
 
@@ -938,6 +946,15 @@ class AbriApp(App[int]):
         other = "en" if self.lang == "fr" else "fr"
         yield SystemCommand(
             tr(f"app.cmd.language-{other}"), tr("app.cmd.language-help"), self.action_language
+        )
+        # Found by the words a person types in either language ("langue", "lang",
+        # "language", "anglais", "French"...): the title above alone matched none of
+        # them in the French UI.  Not listed when nothing is typed (no duplicate).
+        yield SystemCommand(
+            tr(f"app.cmd.find-language-{other}"),
+            tr("app.cmd.language-help"),
+            self.action_language,
+            discover=False,
         )
         for name in sorted(self.themes.themes):
             yield SystemCommand(

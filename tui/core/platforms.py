@@ -1514,11 +1514,25 @@ def check_account_id(platform: str, account_id: str, lang: str | None = None) ->
         return None
     if platform == "bluesky":
         if not _DID.fullmatch(value):
-            return t("url.account.did", lang)
+            return _did_problem(value, lang)
         return None
     if not _LOOSE_ACCOUNT.fullmatch(value):
         return t("url.account.chars", lang)
     return None
+
+
+def _did_problem(value: str, lang: str | None) -> str:
+    """What is wrong with a Bluesky account ID, said so that it can be put right.
+
+    "starts with did:plc:" alone was read as a riddle by someone whose ID did start
+    that way: a did:plc has exactly 24 characters (a-z, 2-7) after the prefix.
+    """
+    rest = value.removeprefix("did:plc:")
+    if rest != value:
+        if not re.fullmatch(r"[a-z2-7]*", rest):
+            return t("url.account.did-plc-chars", lang)
+        return t("url.account.did-plc-length", lang, length=len(rest))
+    return t("url.account.did", lang)
 
 
 def _safe_handle(handle: str, pattern: re.Pattern[str] = _GENERIC_HANDLE) -> str:

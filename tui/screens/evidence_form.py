@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -64,14 +65,43 @@ MULTILINE = frozenset(("content", "notes"))
 """Fields that keep their newlines (the others show them as ↵)."""
 
 
+def typed_format_character(event: events.Key) -> str | None:
+    """The character of a typed key that is text Textual would drop, else None.
+
+    Textual inserts only keys whose character ``str.isprintable()``, which is False
+    for Unicode format characters (category Cf): a typed RIGHT-TO-LEFT OVERRIDE
+    vanished, and an emoji picker's family 👩‍👩‍👧 lost its ZERO WIDTH JOINERs, while
+    a paste kept them.  Evidence is stored as typed, so those are text.  Control
+    characters (Cc) are never returned: they are keys (enter, tab, ctrl+…).
+    """
+    char = event.character
+    if char is not None and len(char) == 1 and unicodedata.category(char) == "Cf":
+        return char
+    return None
+
+
 class FieldInput(Input):
-    """A one-line field of the form that keeps the whole of a paste.
+    """A one-line field of the form that keeps the whole of a paste, and typed text.
 
     Textual's ``Input`` keeps only the first line of a pasted text: "Regardez ce
     post" + newline + the address, as a phone's share sheet copies it, lost the
     address without a word.  The form shows each line break kept this way as ↵ and
-    stores it exactly (see ``EvidenceForm._keep_input_exact``).
+    stores it exactly (see ``EvidenceForm._keep_input_exact``).  A typed format
+    character is inserted too (:func:`typed_format_character`), shown as a marker.
     """
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before Input's own handler, which prevent_default() skips.
+        char = typed_format_character(event)
+        if char is None:
+            return
+        event.stop()
+        event.prevent_default()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(char)
+        else:
+            self.replace(char, *selection)
 
     def _on_paste(self, event: events.Paste) -> None:
         if event.text:
@@ -82,6 +112,20 @@ class FieldInput(Input):
                 self.replace(event.text, *selection)
         event.prevent_default()  # not Input's own handler too (it would add the first line)
         event.stop()
+
+
+class FieldArea(TextArea):
+    """A multi-line field of the form (content, notes) that inserts typed format
+    characters (:func:`typed_format_character`) instead of dropping them."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before TextArea's own handler, which prevent_default() skips.
+        char = typed_format_character(event)
+        if char is None or self.read_only:
+            return
+        event.stop()
+        event.prevent_default()
+        self._replace_via_keyboard(char, *self.selection)
 
 
 @dataclass
@@ -324,7 +368,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                     )
             yield self._note("account-id-note")
             yield self._label("evidence.field.content")
-            yield TextArea(self._shown("content", entry.content), id="content", soft_wrap=True)
+            yield FieldArea(self._shown("content", entry.content), id="content", soft_wrap=True)
             yield self._label("evidence.field.categories")
             yield TickList(
                 *[(category_label(c, self.lang), c, c in entry.categories) for c in CATEGORIES],
@@ -341,7 +385,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
             )
             yield self._note("shot-note")
             yield self._label("evidence.field.notes")
-            yield TextArea(self._shown("notes", entry.notes), id="notes", soft_wrap=True)
+            yield FieldArea(self._shown("notes", entry.notes), id="notes", soft_wrap=True)
             yield self._label("evidence.field.reports")
             for place in FORM_REPORT_PLACES:
                 report = self._report(place)
@@ -669,10 +713,27 @@ class EvidenceForm(ModalScreen[FormResult | None]):
     # -- saving ------------------------------------------------------------------------
 
     def _fail(self, note: str, message: str, focus: str) -> None:
+        """A refused save, said where the person looks: the sentence under the field,
+        the field marked and focused, and "Not saved" with the reason in the status.
+
+        (The note alone was often there already, written while typing: ctrl+s then
+        seemed to do nothing.)
+        """
         self._set_note(note, message, error=True)
         widget = self.query_one(f"#{focus}")
+        widget.add_class("-refused")
         widget.focus()
         widget.scroll_visible(animate=False)
+        self.notify(
+            self._tr("evidence.form.not-saved", problem=one_line(message, 300)),
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+    @on(Input.Changed)
+    def _edited_since_refusal(self, event: Input.Changed) -> None:
+        event.input.remove_class("-refused")
 
     def build(self) -> Evidence | None:
         """The entry as typed, or None after pointing at the first invalid field."""

@@ -2,9 +2,14 @@
 
 It starts where a case usually lives: mounted removable media first (USB sticks,
 see :func:`tui.settings.removable_media`), then this computer's case folder and
-the home folder.  Arrows move, ``enter`` opens a folder or picks the case file,
-``backspace`` goes up, ``escape`` goes back without choosing.  In folder mode the
-first line of every folder is "create the case here".
+the home folder, then the folders disks are mounted under (``/media``,
+``/run/media``, ``/mnt``: a stick mounted by hand, or for another user, is not in
+the first list) and the whole computer (``/``).  Arrows move, ``enter`` opens a
+folder or picks the case file, ``backspace`` goes up — above the home folder too,
+up to ``/``, and from ``/`` back to the starting places — ``escape`` goes back
+without choosing.  Any folder the person may read can be reached; one that cannot
+be read says why.  In folder mode the first line of every folder is "create the
+case here".
 
 Names on a stick were written by anybody: they are shown literally (control and
 bidi characters made visible), never as markup.  A folder is listed once, up to
@@ -40,14 +45,28 @@ UP = "\x00up"
 ROOTS = "\x00roots"
 
 
+MOUNT_FOLDERS = (Path("/media"), Path("/run/media"), Path("/mnt"))
+"""Where disks are mounted on Linux, listed when they exist (after the sticks found)."""
+
+
 def places() -> list[tuple[str, Path]]:
     """The starting places, removable media first: (kind, folder), kind ``media``,
-    ``cases`` (this computer's case folder) or ``home``."""
+    ``cases`` (this computer's case folder), ``home``, ``mounts`` (a folder disks
+    are mounted under) or ``root`` (the whole computer, last)."""
     found: list[tuple[str, Path]] = [("media", path) for path in removable_media()]
     found.append(("cases", default_cases_dir()))
     home = Path.home()
     if home.is_dir():
         found.append(("home", home))
+    for folder in MOUNT_FOLDERS:
+        try:
+            if folder.is_dir():
+                found.append(("mounts", folder))
+        except OSError:
+            continue
+    root = Path(home.anchor or os.sep)
+    if root not in {path for _kind, path in found}:
+        found.append(("root", root))
     return found
 
 
@@ -174,12 +193,12 @@ class FilePicker(Screen[Path | None]):
                 self._show(self.folder)
 
     def action_up(self) -> None:
-        """The parent folder; from a starting place, back to the starting places."""
+        """The parent folder, above the starting places too (a stick mounted under
+        ``/mnt`` is above home); from ``/``, back to the starting places."""
         if self.folder is None:
             return
-        starts = {path for _kind, path in places()}
         parent = self.folder.parent
-        self._show(None if self.folder in starts or parent == self.folder else parent)
+        self._show(None if parent == self.folder else parent)
 
     def action_back(self) -> None:
         """Go back without choosing anything."""

@@ -20,6 +20,7 @@ The palette offers the same from anywhere (:func:`open_another`, :func:`new_case
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,7 +32,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -272,7 +275,11 @@ class StartScreen(Screen[None]):
         Binding("escape", "back", "app.key.back", id="start-back"),
     ]
     RECOMPOSE_ON_LANGUAGE = True
-    """Redrawn in a new language; the typed title is kept in ``typed``."""
+    """Redrawn in a new language; the typed title is kept in ``typed``, the place
+    chosen in ``folder``, and the field that had the keys gets them back."""
+    LANGUAGE_OF_OPEN_CASE = False
+    """A language switch made here is for the case being created (it is created in
+    the language shown), not a change of the case that is open behind this screen."""
 
     def __init__(self, path: Path | None, note: str = "", *, can_go_back: bool = False) -> None:
         super().__init__()
@@ -304,7 +311,7 @@ class StartScreen(Screen[None]):
                         id=str(path),
                     )
                     for kind, path in places()
-                    if kind != "home"
+                    if kind in ("media", "cases")  # the others: "another folder…"
                 ]
                 options.append(Option(Content(app.tr("app.start.other-folder")), id=OTHER_FOLDER))
                 yield OptionList(*options, id="start-places")
@@ -330,6 +337,32 @@ class StartScreen(Screen[None]):
             self.query_one(OptionList).focus()
         else:
             self.query_one(Input).focus()
+
+    def _focus_field(self, id: str | None) -> None:
+        """Give the keys to the widget ``id``, or to the step the person is at."""
+        widget: Widget | None = None
+        if id:
+            with contextlib.suppress(NoMatches):
+                widget = self.query_one(f"#{id}")
+        if widget is None:
+            if self.target is None and self.folder is None:
+                widget = self.query_one(OptionList)
+            else:
+                widget = self.query_one(Input)
+        # The screen's own focus, not the app's: the palette that switched the
+        # language may still be on top while this screen is redrawn.
+        self.set_focus(widget)
+
+    async def recompose(self) -> None:
+        """Redraw (a language switch) and keep working: the widgets that had the keys
+        were replaced, so the new ones get them (before, the folder list and the title
+        field stopped answering until escape), and the title cursor stays at its end."""
+        focused = self.focused.id if self.focused is not None else None
+        highlighted = self.query(OptionList).first().highlighted if self.target is None else None
+        await super().recompose()
+        if highlighted is not None:
+            self.query_one(OptionList).highlighted = highlighted
+        self._focus_field(focused)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
