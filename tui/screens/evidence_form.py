@@ -727,7 +727,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         self.notify(
             self._tr("evidence.form.not-saved", problem=one_line(message, 300)),
             severity="warning",
-            timeout=8,
+            timeout=5,  # it covers part of the form at 80×24; the note under the field stays
             markup=False,
         )
 
