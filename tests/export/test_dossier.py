@@ -513,6 +513,38 @@ def test_complaint_draft(case: CaseFile, tmp_path: Path) -> None:
     assert "(ID inconnu))" not in text
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_message_placeholder_is_left_in_any_document(tmp_path: Path, lang: str) -> None:
+    """Trial: the complaint's facts read "j'ai reçu {count} {count:message hostile|...}"
+    as soon as there were two messages: the dossier's texts skipped the inline plurals."""
+    import re
+
+    from tui.core.i18n import catalog
+
+    case = build_case(tmp_path / "case")
+    names = set()
+    for text in catalog(lang).values():
+        for form in text.values() if isinstance(text, dict) else [text]:
+            names.update(re.findall(r"\{([a-z_0-9]+)[:}]", form))
+    assert {"count", "start", "end"} <= names
+    left = re.compile(r"\{(?:" + "|".join(sorted(names)) + r")[:}]")
+    written = export_case(
+        case, ["docx", "html", "pharos", "complaint", "csv"], tmp_path / "out", lang=lang
+    )
+    for item in written:
+        if item.path.suffix == ".docx":
+            body = Document(str(item.path)).element.body
+            text = "".join(node.text or "" for node in body.iter(qn("w:t")))
+        else:
+            text = item.path.read_text(encoding="utf-8")
+        assert not left.findall(text), (item.path.name, left.findall(text))
+    complaint = next(w for w in written if w.format == "complaint")
+    facts = "\n".join(p.text for p in Document(str(complaint.path)).paragraphs)
+    assert (
+        "j'ai reçu 6 messages hostiles" if lang == "fr" else "I received 6 hostile messages"
+    ) in facts
+
+
 def test_scope_from_what_was_typed(case: CaseFile) -> None:
     scope = scope_from_text(case.case, start="15/04/2021", end="16/04/2021", lang="fr")
     assert [e.id for e in scope.select(case.case)] == ["E0026", "E0010", "E0011"]

@@ -289,6 +289,15 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     text = _pick(found, lang, params.get("count")) if isinstance(found, dict) else found
     if lang == "fr":
         text = french_typography(text)
+    return fill(text, lang, **params)
+
+
+def fill(text: str, lang: str, /, **params: Any) -> str:
+    """A message's text with its parameters, and its inline plurals (``{n:one|other}``).
+
+    Used by :func:`t` and by whatever reads a message's text itself (the dossier,
+    whose typography differs): ``str.format`` alone fails on an inline plural.
+    """
     if params or "|" in text:
         try:
             return _Formatter(lang).format(text, **params)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tui import __version__
 from tui.core.accounts import entry_account_key
 from tui.core.case import Attachment, Case, Evidence
-from tui.core.i18n import counted_message, message, t
+from tui.core.i18n import counted_message, fill, message, t
 from tui.core.platforms import account_url, decode_id_time
 from tui.core.platforms import platform_name as _platform_name
 from tui.core.text import xml_safe
@@ -392,12 +392,9 @@ class Dossier:
             return t(key, self.lang, **params)
         if self.lang == "fr":
             text = french_typography(text)
-        if not params:
-            return text
-        try:
-            return text.format(**params)
-        except (KeyError, IndexError, ValueError):
-            return text
+        # With the inline plurals ({count:message|messages}): str.format alone left
+        # the complaint's "j'ai reçu {count} {count:message hostile|...}" as written.
+        return fill(text, self.lang, **params)
 
     def trn(self, key: str, count: int, **params: Any) -> str:
         """A message with a real plural (the catalogue holds its forms, ``one``/``other``)."""
