@@ -21,6 +21,7 @@ from tests.conftest import HOSTILE_STRINGS, LONG_LINE
 from tests.export.conftest import CaseFactory
 from tui.export import (
     ExportCancelled,
+    ExportError,
     PartialExport,
     Scope,
     default_output_dir,
@@ -323,3 +324,20 @@ def test_a_screenshot_replaced_by_a_symlink_loop_or_a_fifo_never_stops_an_export
     written = export_case(casefile, ["docx", "html"], tmp_path / "out")
     assert {item.path.suffix for item in written} == {".docx", ".html"}
     assert all(item.path.stat().st_size > 0 for item in written)
+
+
+def test_an_export_to_a_stick_not_plugged_in_writes_nothing_on_this_disk(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """Trial: --output /media/STICK/exports made /media/STICK/exports on the computer's
+    own disk and wrote the dossier there. Only the last folder is ever made."""
+    casefile = make_case(1)
+    stick = tmp_path / "media" / "STICK"
+    with pytest.raises(ExportError) as refused:
+        export_case(casefile, ["csv"], stick / "exports")
+    said = str(refused.value).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "n'existe pas (une clé USB débranchée ?)" in said
+    assert str(stick) in str(refused.value)
+    assert not (tmp_path / "media").exists()
+    [written] = export_case(casefile, ["csv"], tmp_path / "exports")  # one new folder: fine
+    assert written.path.parent == tmp_path / "exports"

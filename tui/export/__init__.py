@@ -161,8 +161,12 @@ def export_case(
     dossier = make_dossier(casefile, scope, lang, when)
     tr = dossier.tr
     folder = output_dir if output_dir is not None else default_output_dir(casefile.path)
+    if not folder.parent.is_dir():
+        # Only the last folder is ever made: a missing one above it is most likely a
+        # USB stick not plugged in, whose path would otherwise be made on this disk.
+        raise ExportError(tr("export.error.no_parent", folder=str(folder.parent)))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
     except OSError as error:
         raise ExportError(
             tr("export.error.folder", folder=str(folder), reason=error.strerror)
