@@ -888,9 +888,13 @@ def _export(args: argparse.Namespace, session: CaseSession, formats: list[str], 
     from tui.export import ExportCancelled, ExportError, PartialExport, export_case
     from tui.export.common import scope_from_text
 
+    held_elsewhere = bool(getattr(session.casefile, "held_elsewhere", False))
+
     def journal(action: str, detail: str) -> None:
         # A read-only case can still be exported; only its journal cannot be written.
-        if not session.read_only:
+        # Nor while another Abri has it open: that Abri's next save would be refused
+        # as a conflict (its new entry then only in a copy), for a line of journal.
+        if not session.read_only and not held_elsewhere:
             session.record(action, detail)
 
     try:
@@ -929,6 +933,8 @@ def _export(args: argparse.Namespace, session: CaseSession, formats: list[str], 
         return PROBLEMS
     for item in written:
         say.say("cli.export.written", path=str(item.path), sha256=item.sha256)
+    if held_elsewhere:
+        say.say("cli.export.not_journalled")
     return OK
 
 

@@ -503,6 +503,35 @@ def test_check_while_the_app_has_the_case_open_leaves_the_file_alone(
         running.wait()
 
 
+def test_export_while_the_app_has_the_case_open_leaves_the_file_alone(
+    abri: Abri, tmp_path: Path
+) -> None:
+    """Trial: journalling the export made the running app's next save a conflict; the
+    entry the person had just added went to a copy, and was gone on reopening."""
+    import json
+    import socket
+
+    case = tmp_path / "c.toml"
+    abri("new", case)
+    abri("add", case, "--url", X_URL)
+    before = case.read_bytes()
+    marker = tmp_path / ".c.toml.open"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        marker.write_text(
+            json.dumps({"host": socket.gethostname(), "pid": running.pid, "at": "now"}),
+            encoding="utf-8",
+        )
+        exported = abri("export", case, "--format", "csv", "--output", str(tmp_path / "out"))
+        assert exported.code == 0, exported.err
+        assert list((tmp_path / "out").glob("*.csv"))
+        assert "journal" in exported.all
+        assert case.read_bytes() == before
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_a_time_in_the_repeated_hour_with_a_screenshot_is_added_and_checks_out(
     abri: Abri, tmp_path: Path
 ) -> None:
