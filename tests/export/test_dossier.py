@@ -468,6 +468,35 @@ def test_pharos_says_which_of_handle_and_account_id_was_not_recorded(
         assert "the account with ID 77 (handle not recorded)" in text
 
 
+def test_the_summary_reads_right_with_one_message_a_day_and_one_handle_each(
+    tmp_path: Path,
+) -> None:
+    """Trial: "0 jour où plusieurs comptes ont écrit le même jour :" ending on nothing,
+    "jusqu'à 1 message le ...", "pseudonymes @x" for a single handle."""
+    casefile = CaseFile.create(tmp_path / "case.toml", Case(title="Trois", language="fr"))
+    for n in (1, 2, 3):
+        casefile.case.evidence.append(
+            Evidence(
+                id=f"E000{n}",
+                url=f"https://x.com/a{n}/status/{n}",
+                platform="x",
+                account_handle=f"a{n}",
+                account_id=str(100 + n),
+                posted_at=datetime(2024, 11, 20 + n, 12, tzinfo=UTC),
+                posted_at_source="typed",
+            )
+        )
+    casefile.save()
+    [written] = export_case(casefile, ["pharos"], tmp_path / "out")
+    summary = written.path.read_text(encoding="utf-8").split("Résumé factuel pour la plainte")[-1]
+    lines = [line.rstrip() for line in summary.splitlines() if line.strip()]
+    assert not [line for line in lines if line.endswith(":")], lines
+    assert "pseudonyme @a1 :" in summary.replace(NBSP, " ").replace("\u202f", " ")
+    assert "pseudonymes" not in summary
+    assert "un message par jour au plus" in summary and "jusqu'à 1 message" not in summary
+    assert "Plusieurs comptes (3) ont participé." in summary
+
+
 def test_summary_lists_days_in_date_order(tmp_path: Path) -> None:
     from tui.core.case import Case, Evidence
 

@@ -169,6 +169,7 @@ def build_summary(dossier: Dossier) -> str:
                 account_id=_line(account.account_id, 100) or tr("export.summary.no_id"),
                 platform=_line(platform_name(account.platform), 60),
                 handles=handles,
+                names=max(len(account.handles), 1),
             )
         )
     if len(accounts) > 15:
@@ -195,19 +196,19 @@ def build_summary(dossier: Dossier) -> str:
 
     if days:
         busiest, most = max(days.items(), key=lambda item: (item[1], -item[0].toordinal()))
-        out.append(
-            dossier.trn("export.summary.repetition_days", len(days))
-            + " "
-            + dossier.trn("export.summary.repetition_most", most, busiest=show(busiest))
+        most_text = (
+            dossier.trn("export.summary.repetition_most", most, busiest=show(busiest))
+            if most > 1
+            else tr("export.summary.repetition_one_a_day")  # not "up to 1 message on ..."
         )
+        out.append(dossier.trn("export.summary.repetition_days", len(days)) + " " + most_text)
     # Sorted as dates, not as text (01/09 after 30/08, not before 02/08).
     together = sorted(day for day, who in accounts_per_day.items() if len(who) > 1)
     if len(accounts) > 1:
-        out.append(
-            tr("export.summary.several", count=len(accounts))
-            + " "
-            + dossier.trn("export.summary.several_days", len(together))
-        )
+        several = tr("export.summary.several", count=len(accounts))
+        if together:  # else the line ended on a colon with nothing after it
+            several += " " + dossier.trn("export.summary.several_days", len(together))
+        out.append(several)
         if together:
             listed_days = ", ".join(show(day) for day in together[:20])
             out.append("  " + listed_days + (" …" if len(together) > 20 else ""))
