@@ -221,16 +221,24 @@ class EvidenceScreen(Screen[None]):
                     table.cursor = index
             return
         current = select
+        held = table.current()
         if current is None:
-            entry = table.current()
-            current = entry.id if entry is not None else None
+            current = held.id if held is not None else None
         self.rows.lang = self.lang
         session = self.abri.open_session
         self.rows.file_check = session.file_check
         self.rows.rebuild(session.case.evidence, version=(id(session), session.version))
         filtered = self._shown_token is not None and self._shown_token[2] != token[2]
         self._shown_token = token
-        index = self.rows.index_of(current) if current else None
+        rows = self.rows
+        deleted = (
+            select is None
+            and held is not None
+            and any(entry is held for entry in rows.removed)
+            and not any(entry.id == held.id for entry in rows.added)
+        )
+        # A deleted entry is nowhere to be found: not looked for among 50,000 rows.
+        index = rows.index_of(current) if current and not deleted else None
         if index is None and filtered:
             index = 0  # the filter hid the entry under the cursor: its first match
         table.rows_changed(keep_cursor=index)

@@ -126,6 +126,8 @@ def _category_words() -> dict[str, str]:
 
 _FREEZE_FROM = 2_000
 
+_ID = operator.attrgetter("id")
+
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
@@ -294,6 +296,13 @@ class EvidenceRows:
         self._texts: list[bytes | None] = []
         """Search text of each entry of ``_sorted`` (None until computed)."""
         self._shown_texts: list[bytes] = []
+        self.longest_id = 0
+        """Length of the longest entry ID of the case (the number column's width)."""
+        self.removed: list[Evidence] = []
+        self.added: list[Evidence] = []
+        """The entry objects the last small change removed and added (empty after a
+        full re-sort): whoever held one of the removed can tell a delete from an edit
+        without scanning 50,000 rows."""
 
     def rebuild(self, entries: Sequence[Evidence], version: object = None) -> None:
         """Recompute :attr:`shown` from the case's entries, the filter and the sort.
@@ -343,6 +352,8 @@ class EvidenceRows:
         self._texts = [known.get(id(e)) for e in self._sorted]
         del known, keys, order
         self._source = list(entries)
+        self.longest_id = max(map(len, map(_ID, entries)), default=0)
+        self.removed, self.added = [], []
         if len(entries) >= _FREEZE_FROM:
             # These rows live as long as the case: keep the collector from rescanning
             # them (see tui.core.store, which does the same for the model).
@@ -373,14 +384,18 @@ class EvidenceRows:
             return False
         sort = self.sort
         order, keys, texts = self._sorted, self._keys, self._texts
-        for entry in (e for e in old if id(e) in gone_ids):
+        self.removed = [e for e in old if id(e) in gone_ids]
+        self.added = [e for e in new if id(e) in new_ids]
+        # A removed ID can only leave the column as wide as it was: never narrowed here.
+        self.longest_id = max(self.longest_id, *map(len, map(_ID, self.added)), 0)
+        for entry in self.removed:
             key = sort_key(entry, sort)
             at = bisect_left(keys, key)
             while at < len(order) and keys[at] == key and order[at] is not entry:
                 at += 1
             if at < len(order) and order[at] is entry:
                 del order[at], keys[at], texts[at]
-        for entry in (e for e in new if id(e) in new_ids):
+        for entry in self.added:
             key = sort_key(entry, sort)
             at = bisect_left(keys, key)
             order.insert(at, entry)
@@ -410,7 +425,9 @@ class EvidenceRows:
 
     def index_of(self, evidence_id: str) -> int | None:
         """Position of an entry among the shown ones, or None."""
-        for index, entry in enumerate(self.shown):
-            if entry.id == evidence_id:
-                return index
-        return None
+        # A C-speed scan: a Python loop over 50,000 rows took 28 ms of a delete's
+        # repaint (the deleted entry is looked for, and found nowhere).
+        try:
+            return operator.indexOf(map(_ID, self.shown), evidence_id)
+        except ValueError:
+            return None
