@@ -53,7 +53,9 @@ class ExportCancelled(ExportError):
     cancel (they stay, journalled like any other).
     """
 
-    written: list[Any]
+    def __init__(self, message: str = "", written: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.written: list[Any] = list(written or [])
 
 
 class CaseSource(Protocol):

@@ -1013,12 +1013,12 @@ def _write_annex(
     for entry, file, prepared, number, total in pages:
         if cancel is not None and cancel.is_set():
             raise ExportCancelled(tr("export.cancelled"))
+        title = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
+        if total > 1:
+            title += tr("export.annex.capture_n", n=number, total=total)
         if prepared is None or not prepared.ok:
             # Not shown: said here too, so that no pièce goes missing from the annex.
-            caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
-            if total > 1:
-                caption += tr("export.annex.capture_n", n=number, total=total)
-            chunk.add(_p(_r(caption), "Heading3", keep_next=True, page_break=shown >= 0))
+            chunk.add(_p(_r(title), "Heading3", keep_next=True, page_break=shown >= 0))
             shown = 1
             small = _r("\n".join(dossier.file_lines(entry, file.attachment)), size=16) + _r(
                 f"\nSHA-256{dossier.sep}{safe(file.attachment.sha256)}", size=14
@@ -1037,9 +1037,7 @@ def _write_annex(
             known = parts.image(file.attachment.sha256, piece)
             if known is None:
                 break
-            caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
-            if total > 1:
-                caption += tr("export.annex.capture_n", n=number, total=total)
+            caption = title
             if piece.count > 1:
                 key = "export.annex.suite" if piece.index else "export.annex.part"
                 caption += tr(key, n=piece.index + 1, total=piece.count)

@@ -731,12 +731,12 @@ def _annex(
         files = resolved.get(entry.id, [])
         for number, file in enumerate(files, 1):
             picture = prepared.get(file.attachment.sha256)
+            title = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
+            if len(files) > 1:
+                title += tr("export.annex.capture_n", n=number, total=len(files))
             if file.status not in ("ok", "altered") or picture is None or not picture.ok:
                 # Not shown: said here too, so that no pièce goes missing from the annex.
-                caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
-                if len(files) > 1:
-                    caption += tr("export.annex.capture_n", n=number, total=len(files))
-                out = [f"<h3>{escape(caption)}</h3>", *_file_caption(dossier, entry, file)]
+                out = [f"<h3>{escape(title)}</h3>", *_file_caption(dossier, entry, file)]
                 out.append(f'<div class="note">{escape(file_note(dossier, file, picture))}</div>')
                 if cells is None:
                     cells = _cells_run(first=len(runs) == 1)
@@ -755,9 +755,7 @@ def _annex(
                 scale = min(scale, ANNEX_CELL_MM[1] / max(tallest, 1))
             name = _e(file.attachment.original_name or file.attachment.path)
             for piece in picture.slices:
-                caption = tr("export.annex.caption", piece=dossier.piece(entry), id=entry.id)
-                if len(files) > 1:
-                    caption += tr("export.annex.capture_n", n=number, total=len(files))
+                caption = title
                 if piece.count > 1:
                     key = "export.annex.suite" if piece.index else "export.annex.part"
                     caption += tr(key, n=piece.index + 1, total=piece.count)

@@ -299,7 +299,7 @@ class ExportScreen(Screen[None]):
             self._status(self.tr("export.screen.done", count=len(written)))
             self._show_results(written)
         elif isinstance(event.worker.error, ExportCancelled):
-            kept: list[Written] = getattr(event.worker.error, "written", [])
+            kept: list[Written] = event.worker.error.written
             if kept:  # finished before the cancel: they stay, and are said to
                 self.results = kept
                 self._status(self.tr("export.cancelled_kept", count=len(kept)))

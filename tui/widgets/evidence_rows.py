@@ -319,7 +319,9 @@ class EvidenceRows:
         terms = search_terms(self.filter)
         changed = version is None or version != self._version or self.sort != self._sorted_by
         refine = not changed and bool(self._filtered_by) and lowered.startswith(self._filtered_by)
-        if changed and not (self.sort == self._sorted_by and self._patch(entries)):
+        if not changed:
+            self.removed, self.added = [], []  # they describe the last change only
+        elif not (self.sort == self._sorted_by and self._patch(entries)):
             self._sort(entries)
         self._version, self._sorted_by, self._filtered_by = version, self.sort, lowered
         self.total = len(entries)
