@@ -210,8 +210,9 @@ class AbriApp(App[int]):
         self._copied_version = -1
         self.conflict_copy = ""
         """Where this session's version was kept when the file changed on disk meanwhile."""
-        self._closed = False
-        """True once the case was saved and released on the way out: no more saves."""
+        self._case_released = False
+        """True once the case was saved and released on the way out: no more saves.
+        (Not ``_closed``: that is Textual's flag for a message pump that has stopped.)"""
         self.notices: list[str] = []
         self._keys = KeyGate(self)
         """Keys typed in a burst land where they were typed (see tui/keygate.py)."""
@@ -424,7 +425,7 @@ class AbriApp(App[int]):
             return False
         self._close_case()
         self.session = None
-        self._closed = False
+        self._case_released = False
         self.saved_at = None
         self.save_state = "idle"
         self.files_checking = None
@@ -461,7 +462,7 @@ class AbriApp(App[int]):
         Never raises: a failed save shows in the status line and is retried on the
         next change (or with "save again" in the palette).
         """
-        if self._closed:
+        if self._case_released:
             return
         self._unsaved = True
         self._schedule_save()
@@ -478,7 +479,7 @@ class AbriApp(App[int]):
 
     def _start_save(self) -> None:
         self._save_scheduled = False
-        if self.session is None or self._closed or self.session.read_only:
+        if self.session is None or self._case_released or self.session.read_only:
             return
         self._pending = self.session.snapshot()
         self._unsaved = False
@@ -551,7 +552,7 @@ class AbriApp(App[int]):
         freezing what is alive then kept about 6,000 objects per save that died in
         cycles later (a leak, measured), unlike the case's own objects frozen on opening.
         """
-        if self._closed or self.session is None:
+        if self._case_released or self.session is None:
             return
         if self._pending is not None or self._unsaved or self._save_scheduled:
             return  # another save follows: collect after it
@@ -580,7 +581,7 @@ class AbriApp(App[int]):
 
     def flush_saves(self) -> None:
         """Save whatever is not saved yet, now, on this thread (used when quitting)."""
-        if self.session is None or self._closed or self.session.read_only:
+        if self.session is None or self._case_released or self.session.read_only:
             return
         if self._unsaved or self._pending is not None or self._save_scheduled:
             self._save_scheduled = False
@@ -757,11 +758,11 @@ class AbriApp(App[int]):
         """Save what is left and release the case (once); ``app.case`` stays readable
         for screens that still repaint while the app exits."""
         self._write_settings()
-        if self.session is None or self._closed:
+        if self.session is None or self._case_released:
             return
         self.keep_drafts()
         self.flush_saves()
-        self._closed = True
+        self._case_released = True
         # Releasing the "open in another Abri" marker must never block quitting.
         with contextlib.suppress(Exception):
             self.session.close()

@@ -111,4 +111,4 @@ async def test_ctrl_q_while_a_10k_case_opens_quits_at_once(tmp_path: Path) -> No
         # Quitting began at once, without waiting for the file (nor replaying f3).
         assert app.return_code == 0
         # The case was never opened, or (a fast disk read it first) is closed again.
-        assert app.session is None or app._closed
+        assert app.session is None or app._case_released

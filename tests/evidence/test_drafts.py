@@ -72,3 +72,28 @@ async def test_words_typed_after_the_url_are_not_dropped_on_save(
         await pilot.press("ctrl+q")
     [entry] = evidence_on_disk(path)
     assert entry["url"] == X_URL
+
+
+async def test_leaving_by_any_way_keeps_the_typed_form_and_releases_the_case(
+    make_case: Callable[..., Path],
+) -> None:
+    """Any way out, not only ctrl+q, saves what is typed and removes the "open" marker.
+
+    The app's "case released" flag was called ``_closed``: Textual's own name for a
+    message pump that has stopped.  When the app was ended by ``App.exit()`` rather
+    than by its own quit (the bench's first-paint probe does so), it looked already
+    released on the way out: the form's text was dropped, the marker stayed and the
+    next opening said the case had been left open by a process that is gone.
+    """
+    path = make_case()
+    marker = path.with_name(f".{path.name}.open")
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        await pilot.press(*X_URL)
+        assert marker.exists()
+        assert _draft_fields(path) == {}  # the draft's own timer has not run yet
+        app.exit()
+    assert _draft_fields(path).get("url") == X_URL
+    assert not marker.exists()
