@@ -18,18 +18,22 @@ import sys
 
 
 def _usable(app: object) -> bool:
-    """Is the app past its blank start-up screen?
+    """Is the app showing one of its own screens, not a blank one?
 
-    An app with modes (Abri) first paints Textual's empty default screen, then
-    switches to its first real screen (or pushes a start screen): only that one
-    is usable.  An app without modes (the hello app) is usable at once.
+    An app with modes may stand on a blank ``Screen`` first (Textual's default
+    screen, or Abri's "start" mode while a case is being opened) and then switch or
+    push its first real screen: only a screen of the app's own class is usable.
+    Abri starts straight in the calm steps when the case is small (a large one
+    shows its "opening" screen first).  An app without modes (the hello app) is
+    usable at once.
     """
     from textual.app import App
+    from textual.screen import Screen
 
     assert isinstance(app, App)
     if not app.MODES:
         return True
-    return app.current_mode != app.DEFAULT_MODE or len(app.screen_stack) > 1
+    return type(app.screen) is not Screen
 
 
 def _exit_on_first_paint() -> None:

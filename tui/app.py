@@ -178,11 +178,25 @@ class AbriApp(App[int]):
         lang: str | None = None,
         theme: str | None = None,
     ) -> None:
+        from tui.screens.start import read_first_case
+
+        settings = Settings.load()
+        first = read_first_case(case_path, settings.last_case)
+        if first is not None and not isinstance(first[1], Exception):
+            # The case is open before the first frame: start in its calm steps rather
+            # than on Textual's blank screen and then switch (each switch re-styles
+            # every widget twice: a third of the time to the first usable screen, and
+            # one more full frame over a slow link).  DEFAULT_MODE is Textual's name
+            # for the mode an app starts in, read once by App.__init__.
+            self.DEFAULT_MODE = "calm"  # type: ignore[misc]
         super().__init__()
         self.case_path = case_path
         self.session: CaseSession | None = None
         """The open case, or None before a case is open: the only way to change it."""
-        self.settings = Settings.load()
+        self.settings = settings
+        self._first = first
+        """A small case read before the app started: (path, session or why not), or None
+        (no case given or remembered, a missing one, a large one: ``begin`` decides)."""
         self.keymap_problems: list[str]
         """Entries of the settings' ``[keymap]`` that were not applied (help lists them)."""
         keymap, self.keymap_problems = check_keymap(self.settings.keymap)
@@ -227,6 +241,8 @@ class AbriApp(App[int]):
         self.stylesheet = _Stylesheet(variables=self.get_css_variables())
         # Calm: no animation, no blinking cursor (also honoured by Textual's own widgets).
         self.animation_level = "none"
+        if first is not None and not isinstance(first[1], Exception):
+            self._take_session(first[1])
 
     # --- the case ---------------------------------------------------------------
 
@@ -264,9 +280,17 @@ class AbriApp(App[int]):
             self._keys.handled(event)
 
     def on_mount(self) -> None:
-        from tui.screens.start import begin
+        from tui.screens.start import begin, opened
 
         self._show_notices(self.notices)
+        if self._first is not None:
+            path, result = self._first
+            self._first = None
+            if isinstance(result, Exception):
+                opened(self, path, result)  # the screen that says why it cannot be opened
+            else:
+                self._announce_opened(result)
+            return
         begin(self, self.case_path)
 
     def _show_notices(self, notices: list[str]) -> None:
@@ -281,12 +305,20 @@ class AbriApp(App[int]):
 
     def case_opened(self, session: CaseSession) -> None:
         """Called once a case file is open: remember it, apply its language, show calm steps."""
+        self._take_session(session)
+        self._announce_opened(session)
+
+    def _take_session(self, session: CaseSession) -> None:
+        """Make ``session`` the open case and its language the app's (nothing shown yet)."""
         self.session = session
         session.lang = None
         session.subscribe(self._case_changed)
         self.case_path = Path(session.path)
         self.lang = pick_language(self._lang_option, session.case.language)
         set_language(self.lang)
+
+    def _announce_opened(self, session: CaseSession) -> None:
+        """Remember the case, show its calm steps and notices, start checking its files."""
         self._remember_case(str(Path(session.path).resolve()))
         # The case's objects live as long as the app: keep the garbage collector from
         # scanning them again on every collection. At 10,000 entries this halves the

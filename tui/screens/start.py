@@ -14,6 +14,10 @@
   asks where the new case lives (removable media first) and its title, the file
   name derived from the title (ASCII, legal on FAT, never overwriting a file).
 
+A small case (given, or the last one) is read before the app's first frame
+(:func:`read_first_case`, called by the app's constructor) so that the first frame is
+already its calm steps; ``begin`` then only shows what was read.
+
 The palette offers the same from anywhere (:func:`open_another`, :func:`new_case`,
 :func:`save_copy_elsewhere`); the open case is saved and closed first.
 """
@@ -168,7 +172,29 @@ def open_case(app: App[Any], path: Path) -> bool:
         app.push_screen(OpeningScreen(path, size))
         return False
     result = _read_case(path)
-    return _opened(app, path, result)
+    return opened(app, path, result)
+
+
+def read_first_case(path: Path | None, last_case: str) -> tuple[Path, Any] | None:
+    """The case the app opens first, read before its first frame: ``(path, session or
+    the error that explains why it cannot be opened)``.
+
+    ``path`` is the case given on the command line, else the last case opened (when
+    that file is there).  None when :func:`begin` has a screen to show instead: no case
+    at all, a file that does not exist (yet), or one large enough to be read in the
+    background with a calm line on screen.
+    """
+    if path is None and last_case and Path(last_case).is_file():
+        path = Path(last_case)
+    if path is None:
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size > OPEN_IN_BACKGROUND_BYTES:
+        return None
+    return path, _read_case(path)
 
 
 def _read_case(path: Path) -> Any:
@@ -181,7 +207,8 @@ def _read_case(path: Path) -> Any:
         return error
 
 
-def _opened(app: App[Any], path: Path, result: Any) -> bool:
+def opened(app: App[Any], path: Path, result: Any) -> bool:
+    """Show the case just read (``result``: its session), or why it cannot be opened."""
     if isinstance(result, Exception):
         app.push_screen(CaseProblemScreen(path, result))
         return False
@@ -245,7 +272,7 @@ class OpeningScreen(Screen[None]):
             return
         # Not dismiss(): that pops the top screen, which may be help (f1 meanwhile).
         _clear_stack(app)
-        if _opened(app, self.path, result):
+        if opened(app, self.path, result):
             _replay(app, self.queued)
 
 
