@@ -195,6 +195,24 @@ def test_case_files_parse_identically_and_take_the_fast_path() -> None:
     agree(text)
 
 
+
+CONTENT = Path(__file__).parents[2] / "tui" / "content"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(CONTENT.rglob("*.toml")), ids=lambda path: str(path.relative_to(CONTENT))
+)
+def test_packaged_content_and_messages_parse_identically(path: Path) -> None:
+    """The calm steps, contacts and messages are read with the compiled parser too
+    (they are the first screen's largest files): every one must give tomllib's document."""
+    from tui.core.i18n import french_typography
+
+    text = path.read_text(encoding="utf-8")
+    assert tomlparse.nesting_within(text)
+    agree(text)
+    if path.relative_to(CONTENT).parts[0] == "fr":
+        agree(french_typography(text))  # what the French content loader parses
+
 @pytest.mark.parametrize(
     ("text", "shallow"),
     [

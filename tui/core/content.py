@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from tui.core import tomlparse
 from tui.core.case import LANGUAGES
 from tui.core.i18n import french_typography
 
@@ -222,7 +223,9 @@ def _read(lang: str, name: str) -> tuple[str, str]:
 
 def _parse(label: str, text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        # The compiled parser when installed: the calm steps are the first screen, and
+        # their files are the largest read for it (tomllib still words any error).
+        return tomlparse.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ContentError(f"{label}: not valid TOML ({error}).") from error
 

@@ -27,12 +27,12 @@ import locale
 import os
 import re
 import string
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from tui.core import tomlparse
 from tui.core.case import LANGUAGES, Language
 
 if TYPE_CHECKING:
@@ -69,7 +69,9 @@ def catalog(lang: str) -> dict[str, Message]:
 
 
 def _read_messages(item: Traversable) -> dict[str, Message]:
-    data = tomllib.loads(item.read_text(encoding="utf-8"))
+    # The compiled parser when installed (same documents as tomllib, tested): the
+    # first screen reads several of these files.
+    data = tomlparse.loads(item.read_text(encoding="utf-8"))
     result: dict[str, Message] = {}
     for key, value in data.items():
         if isinstance(value, dict):
