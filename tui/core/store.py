@@ -2853,7 +2853,8 @@ def _decode_file(
         del chunked  # the blocks' bytes: the map points into the file instead
         if maps is not None:
             maps.append(layout)
-    _give_back_free_memory()
+    if len(data) >= _TRIM_FROM_BYTES:
+        _give_back_free_memory()
     if len(decoded.case.evidence) >= _FREEZE_FROM:
         # The cyclic collector would rescan the whole model (a million objects at 50,000
         # entries, 100+ ms holding the interpreter lock) now and then as the app runs:
@@ -2861,6 +2862,11 @@ def _decode_file(
         # still frees every replaced one.
         gc.freeze()
     return decoded
+
+
+_TRIM_FROM_BYTES = 1 << 20
+"""Case files from this size give the parser's freed memory back: a small one frees
+little, and loading ``ctypes`` for it delays the first screen."""
 
 
 def _give_back_free_memory() -> None:
