@@ -195,7 +195,6 @@ def test_case_files_parse_identically_and_take_the_fast_path() -> None:
     agree(text)
 
 
-
 CONTENT = Path(__file__).parents[2] / "tui" / "content"
 
 
@@ -212,6 +211,7 @@ def test_packaged_content_and_messages_parse_identically(path: Path) -> None:
     agree(text)
     if path.relative_to(CONTENT).parts[0] == "fr":
         agree(french_typography(text))  # what the French content loader parses
+
 
 @pytest.mark.parametrize(
     ("text", "shallow"),
