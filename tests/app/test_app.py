@@ -302,6 +302,43 @@ async def test_a_conflict_says_where_the_copy_is_whole_at_80x24_and_quitting_say
     assert read_case(Path(app.conflict_copy))["concerns"] == "typed here"
 
 
+async def test_reopening_after_a_conflict_points_to_the_copy_until_the_case_is_saved(
+    make_case: Callable[..., Path],
+) -> None:
+    """The trial: after a conflict the person's version was whole in the copy, but on
+    reopening nothing said so: what they had typed looked lost."""
+    path = make_case(language="en")
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        other = CaseFile.open(path)
+        other.case = replace(other.case, concerns="changed elsewhere")
+        other.save()
+        other.close()
+        app.open_session.set_details(concerns="typed here")
+        await wait_for(pilot, lambda: bool(app.conflict_copy))
+        await app.action_quit()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    kept = Path(app.conflict_copy).relative_to(path.parent)
+    again = AbriApp(path, lang="en")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        toasts = " ".join(str(n.message) for n in again._notifications)
+        assert str(kept) in toasts and "not in this case" in toasts, toasts
+        # Something done now is saved: the copy is older than the case from then on.
+        again.open_session.set_details(concerns="typed again")
+        await wait_for(pilot, lambda: again.save_state == "saved")
+        await pilot.press("ctrl+q")
+    third = AbriApp(path, lang="en")
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not any("kept apart" in notice for notice in third.notices)
+        assert not any("kept apart" in str(n.message) for n in third._notifications)
+        await pilot.press("ctrl+q")
+
+
 async def test_a_case_saved_from_a_backup_is_read_only_and_says_so(
     make_case: Callable[..., Path],
 ) -> None:

@@ -2220,8 +2220,36 @@ class CaseFile:
             casefile.read_only = t("store.ro_unknown_keys", keys=shown, count=len(decoded.unknown))
         elif decoded.schema < SCHEMA_VERSION:
             casefile.notices.append(t("store.migrated", schema=decoded.schema, ours=SCHEMA_VERSION))
+        casefile._point_to_newer_copies()
         casefile._announce()
         return casefile
+
+    def _point_to_newer_copies(self) -> None:
+        """Name the copies kept apart (:meth:`save_copy`) since the file was last written.
+
+        A copy is made when a save could not replace the file (another program had
+        changed it, or the case was read-only): what was done then is in the copy, not
+        in the case.  Said on every opening until the case is saved again after it.
+        """
+        try:
+            written = self.path.stat().st_mtime
+            names = os.listdir(self.backup_dir)
+        except OSError:
+            return
+        newer = []
+        for name in names:
+            if not (name.startswith("copy-") and name.endswith(".toml")):
+                continue
+            with contextlib.suppress(OSError):
+                changed = os.stat(self.backup_dir / name).st_mtime
+                if changed > written:
+                    newer.append((changed, name))
+        if not newer:
+            return
+        changed, name = max(newer)
+        where = f"{self.evidence_dir.name}/{BACKUP_FOLDER}/{name}"
+        when = self._marker_time(datetime.fromtimestamp(changed, UTC).isoformat())
+        self.notices.append(t("store.newer_copy", path=where, at=when, count=len(newer)))
 
     @classmethod
     def _open_backup(cls, path: Path, data: bytes | None, error: CaseError) -> CaseFile | None:
