@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -80,15 +81,86 @@ def typed_format_character(event: events.Key) -> str | None:
     return None
 
 
+UNDO_PAUSE = 1.0
+"""Seconds without typing after which the next change in a one-line field is a new
+``ctrl+z`` step (typing a word is one step, not one per letter)."""
+
+UNDO_STEPS = 100
+"""``ctrl+z`` steps each one-line field remembers."""
+
+
+def _taken_away(old: str, new: str) -> int:
+    """How many characters of ``old`` a change to ``new`` removed or replaced (the text
+    before and after the change kept as it was)."""
+    if new.startswith(old):
+        return 0  # typed at the end
+    if old.startswith(new):
+        return len(old) - len(new)  # erased at the end
+    limit = min(len(old), len(new))
+    start = 0
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    return len(old) - start - end
+
+
 class FieldInput(Input):
-    """A one-line field of the form that keeps the whole of a paste, and typed text.
+    """A one-line field of the form that keeps the whole of a paste, and typed text,
+    and gives back what one key replaced (``ctrl+z``).
 
     Textual's ``Input`` keeps only the first line of a pasted text: "Regardez ce
     post" + newline + the address, as a phone's share sheet copies it, lost the
     address without a word.  The form shows each line break kept this way as ↵ and
     stores it exactly (see ``EvidenceForm._keep_input_exact``).  A typed format
     character is inserted too (:func:`typed_format_character`), shown as a marker.
+
+    Tab into a filled field selects its text (as in a browser, and Textual's
+    default): the next key replaces it.  A decoded post ID or a long handle could
+    go to one stray key with no way back; ``ctrl+z`` now undoes the field's last
+    change (several steps; a pasted or replaced text is always its own step), as it
+    does in the form's multi-line fields.
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+z", "undo", "evidence.key.undo", show=False, id="evidence-field-undo"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Set first: Input's constructor sets the initial value, which is no change
+        # to undo (``_undoing`` keeps it out of the steps).
+        self._undo_steps: list[tuple[str, int]] = []
+        """Earlier (value, cursor) of this field, the latest last."""
+        self._last_change = 0.0
+        self._undoing = True
+        super().__init__(*args, **kwargs)
+        self._undoing = False
+
+    def watch_value(self, old: str, new: str) -> None:
+        """Remember what the field held before a change (a new step after a pause, or
+        when the change removed more than one character: a replaced selection)."""
+        if self._undoing or old == new:
+            return
+        now = time.monotonic()
+        removed = _taken_away(old, new)
+        if not self._undo_steps or now - self._last_change > UNDO_PAUSE or removed > 1:
+            self._undo_steps.append((old, min(self.cursor_position, len(old))))
+            del self._undo_steps[:-UNDO_STEPS]
+        self._last_change = now
+
+    def action_undo(self) -> None:
+        """Put back what the field held before its last change."""
+        if not self._undo_steps:
+            return
+        value, cursor = self._undo_steps.pop()
+        self._undoing = True
+        try:
+            self.value = value
+        finally:
+            self._undoing = False
+        self.cursor_position = cursor
+        self._last_change = 0.0  # the next change is a step of its own
 
     async def _on_key(self, event: events.Key) -> None:
         # Runs before Input's own handler, which prevent_default() skips.
