@@ -25,9 +25,11 @@ abrupt quit that loses typed text.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import importlib
+import signal
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -278,6 +280,31 @@ class AbriApp(App[int]):
             await super().on_event(event)
         finally:
             self._keys.handled(event)
+
+    handle_hangup = False
+    """Set by :func:`run_app`: leave calmly on SIGHUP and SIGTERM (not in tests, whose
+    process must keep its own handlers)."""
+
+    def on_load(self) -> None:
+        if not self.handle_hangup:
+            return
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            # Not on Windows (no SIGHUP, no loop signal handlers): the default stays.
+            with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):
+                loop.add_signal_handler(number, self._hang_up)
+
+    def _hang_up(self) -> None:
+        """The terminal went away (an SSH link dropped: SIGHUP) or the system asks the
+        app to stop (SIGTERM, a shutdown): keep what is typed, save, release the case.
+
+        Python's default for both signals ends the process on the spot: the last
+        keystrokes of a form (its draft is written 0.7 s after the last key) and a
+        change not saved yet were lost, and the "open" marker stayed behind.
+        """
+        self.leaving = True
+        self._close_case()
+        self.exit(0)
 
     def on_mount(self) -> None:
         from tui.screens.start import begin, opened
@@ -1095,6 +1122,7 @@ def run_app(case_path: Path | None, lang: str | None = None, theme: str | None =
 
     install()  # pastes read whole, ESC included (Textual's parser splits them)
     app = AbriApp(case_path, lang=lang, theme=theme)
+    app.handle_hangup = True
     # Everything built so far (modules, the case, the app) lives as long as the app:
     # the garbage collector need not scan it again and again while the first screen
     # is built (thousands of new objects: widgets, styles, CSS rules).
