@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from tests.app.conftest import wait_for
 from tui.app import AbriApp
 from tui.screens.calm import CalmScreen
-from tui.screens.start import CaseProblemScreen, read_first_case
+from tui.screens.start import CaseProblemScreen, _leave_then, _open_fresh, read_first_case
 
 SIZE = (80, 24)
 
@@ -77,3 +80,34 @@ def test_what_is_left_to_the_start_screens(tmp_path: Path) -> None:
     assert read_first_case(None, "") is None
     assert read_first_case(tmp_path / "new.toml", "") is None
     assert read_first_case(None, str(tmp_path / "gone.toml")) is None
+
+
+@pytest.mark.parametrize("where", ["a step", "the evidence table"])
+async def test_opening_another_case_from_a_step_or_the_table_does_not_crash(
+    make_case: Callable[..., Path], where: str
+) -> None:
+    """The trial: on a calm step (not the welcome) or in the table, opening another
+    case (or making a new one) stopped the app with "no case is open": the old
+    screens' footers asked their keys of a case just closed."""
+    first = make_case(title="First", name="first.toml")
+    second = make_case(title="Second", name="second.toml")
+    app = AbriApp(first, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # welcome -> step 1
+        await pilot.pause()
+        if where == "the evidence table":
+            await pilot.press("f3")
+            await pilot.pause()
+        # What "open another case" does once the file is picked (test_where.py picks
+        # it with the keys): leave this case, then open that one.
+        _leave_then(app, lambda: _open_fresh(app, second))
+        await wait_for(pilot, lambda: app.session is not None and app.session.path == second)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CalmScreen)
+        assert app.case.title == "Second"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.current_mode == "evidence"
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

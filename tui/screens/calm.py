@@ -404,7 +404,9 @@ class CalmScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the keys that do something here are active (and shown in the footer)."""
-        if self._loaded() is None:
+        if self.abri.session is None or self._loaded() is None:
+            # No case (one closed, the next being opened: this screen is on its way
+            # out but its footer may still be redrawn): nothing here acts.
             return False
         on_step = self._at not in (WELCOME, FINISHED)
         step = self._step() if on_step else None

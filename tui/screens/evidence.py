@@ -329,6 +329,8 @@ class EvidenceScreen(Screen[None]):
         """Keys that need an entry (edit, delete, reveal) are dimmed when there is none."""
         if not self.is_mounted:
             return True
+        if self.abri.session is None:
+            return False  # between two cases: this screen is on its way out
         if action in ("edit", "delete", "reveal"):
             return self.table.current() is not None
         if action in ("capture", "recheck"):
