@@ -177,6 +177,31 @@ async def test_a_new_case_never_overwrites_an_existing_file(isolated_user_dirs: 
     assert read_case(data_dir / "alice-2.toml")["title"] == "Alice"
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("enter", "tab", *"Zoe", "enter"),  # the trial: place, tab, the title, enter
+        (*"Zoe", "enter", "enter", "enter"),  # the title typed before the place
+    ],
+    ids=["tab-away-then-type", "title-first"],
+)
+async def test_the_title_typed_on_the_start_screen_is_never_dropped(
+    isolated_user_dirs: Path, keys: tuple[str, ...]
+) -> None:
+    """The trial: tab from the title field went to a container where the typed title
+    went nowhere, and enter created "My case"; letters typed on the list of places
+    were dropped too.  Now they are the title."""
+    data_dir = isolated_user_dirs / "data"
+    app = AbriApp(None, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await wait_for(pilot, lambda: app.session is not None)
+        assert app.case.title == "Zoe"
+        await pilot.press("ctrl+q")
+    assert read_case(data_dir / "zoe.toml")["title"] == "Zoe"
+
+
 async def test_hostile_title_shows_literally_and_click_markup_does_not_quit(
     make_case: Callable[..., Path], hostile: str
 ) -> None:

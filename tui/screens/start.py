@@ -322,7 +322,10 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = shell(self.app)
-        with VerticalScroll(id="start"):
+        # Not a stop for tab: from the title field, tab went to this container, where
+        # the title then typed went nowhere and enter created "Mon dossier" (a trial).
+        # The screen still scrolls to whichever field has the keys.
+        with VerticalScroll(id="start", can_focus=False):
             yield Static(Content(app.tr("app.start.title")), id="start-title")
             yield Static(Content(app.tr("app.start.intro")), classes="start-text")
             if self.note:
@@ -349,6 +352,9 @@ class StartScreen(Screen[None]):
                 id="start-title-input",
                 max_length=200,
                 value=self.typed,
+                # Coming back to the title (after choosing the place) goes on typing
+                # it; selecting it all let the next letter replace it.
+                select_on_focus=False,
             )
             yield Static("", id="start-error", markup=False)
         yield KeysFooter()
@@ -408,6 +414,16 @@ class StartScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.typed = event.value
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on the list of places go to the title (the list has no use for
+        them: they were dropped, and the title looked typed but was not)."""
+        if event.is_printable and event.character and isinstance(self.focused, OptionList):
+            field = self.query_one(Input)
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
