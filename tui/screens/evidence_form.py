@@ -25,7 +25,7 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,7 +41,14 @@ from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from tui.core.case import CATEGORIES, Draft, Evidence, Report, now
 from tui.core.i18n import t
-from tui.core.platforms import PLATFORMS, PostInfo, UrlError, check_account_id, parse_url
+from tui.core.platforms import (
+    PLATFORMS,
+    PostInfo,
+    UrlError,
+    check_account_id,
+    decode_id_time,
+    parse_url,
+)
 from tui.core.text import one_line
 from tui.core.textedit import EditableText
 from tui.core.timeparse import TimeParseError, format_datetime, parse_datetime
@@ -63,6 +70,11 @@ DRAFT_DELAY = 0.7
 """Seconds after the last key before the draft is written into the case."""
 
 MULTILINE = frozenset(("content", "notes"))
+
+ID_TIME_TOLERANCE = timedelta(minutes=10)
+"""A typed publication time further than this from the post ID's is pointed out (IDs
+are exact to the second or the millisecond; a typed time is to the minute, and
+TikTok and Threads IDs are minted a little before publication)."""
 """Fields that keep their newlines (the others show them as ↵)."""
 
 
@@ -697,6 +709,7 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         return note
 
     @on(Input.Changed, "#posted-at")
+    @on(Input.Changed, "#post-id")
     def time_changed(self, event: Input.Changed) -> None:
         self._show_time_note()
 
@@ -720,10 +733,23 @@ class EvidenceForm(ModalScreen[FormResult | None]):
         except (TimeParseError, ValueError) as error:
             self._set_note("posted-at-note", str(error), error=True)
             return
-        self._set_note(
-            "posted-at-note",
-            self._tr("evidence.time.typed", when=format_datetime(when, self.tz, self.lang)),
-        )
+        note = self._tr("evidence.time.typed", when=format_datetime(when, self.tz, self.lang))
+        decoded = self._id_time()
+        differs = decoded is not None and abs(when - decoded) > ID_TIME_TOLERANCE
+        if differs and decoded is not None:
+            # Not refused (the person may know better), but said where it is typed: a
+            # dossier stating one date beside an ID that decodes to another is doubted.
+            shown = format_datetime(decoded, self.tz, self.lang, seconds=True)
+            note += " — " + self._tr("evidence.time.differs-from-id", id_time=shown, zone=self.tz)
+        self._set_note("posted-at-note", note, error=differs)
+
+    def _id_time(self) -> datetime | None:
+        """The publication time the post ID in the form carries, if it carries one."""
+        post_id = self._value("post-id").strip() if self.is_mounted else ""
+        if not post_id:
+            return None
+        decoded, _warning = decode_id_time(self._platform(), post_id, lang=self.lang)
+        return decoded
 
     @on(Input.Changed, "#account-id")
     @on(Select.Changed, "#platform")
