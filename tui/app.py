@@ -204,7 +204,9 @@ class AbriApp(App[int]):
         keymap, self.keymap_problems = check_keymap(self.settings.keymap)
         self.set_keymap(keymap)
         self._lang_option = lang
-        self.lang: Language = pick_language(lang)
+        # Before a case is open (the start screens, "the stick is not plugged in", a
+        # broken file) the language of the last case: over SSH the locale is often C.
+        self.lang: Language = pick_language(lang, settings.language)
         set_language(self.lang)
         self.help_country: str = system_country()
         """Whose help contacts to show (from the locale; ``p`` in help changes it)."""
@@ -346,7 +348,7 @@ class AbriApp(App[int]):
 
     def _announce_opened(self, session: CaseSession) -> None:
         """Remember the case, show its calm steps and notices, start checking its files."""
-        self._remember_case(str(Path(session.path).resolve()))
+        self._remember(last_case=str(Path(session.path).resolve()), language=self.lang)
         # The case's objects live as long as the app: keep the garbage collector from
         # scanning them again on every collection. At 10,000 entries this halves the
         # time to an interactive table and shortens the pauses while a save runs.
@@ -497,15 +499,17 @@ class AbriApp(App[int]):
             self.add_mode(mode, _area_factory(mode))
         return True
 
-    def _remember_case(self, path: str) -> None:
-        """Reopen this case next time: written to the settings after the first paint.
+    def _remember(self, **values: str) -> None:
+        """Keep settings for next time (``last_case``: reopen this case; ``language``: the
+        screens before a case is open speak it), written after the first paint.
 
-        Nothing is written when it is already the last case; if the app quits
-        before the screen was drawn, ``_close_case`` writes it.
+        Nothing is written when nothing changed; if the app quits before the screen
+        was drawn, ``_close_case`` writes it.
         """
-        if path == self.settings.last_case:
+        if all(getattr(self.settings, key) == value for key, value in values.items()):
             return
-        self.settings.last_case = path
+        for key, value in values.items():
+            setattr(self.settings, key, value)
         if not self._settings_pending:
             self._settings_pending = True
             self.call_after_refresh(self._write_settings)
@@ -917,6 +921,7 @@ class AbriApp(App[int]):
         self.lang = lang
         self._lang_option = None
         set_language(lang)
+        self._remember(language=lang)
         for_open_case = all(
             getattr(screen, "LANGUAGE_OF_OPEN_CASE", True) for screen in self.screen_stack
         )

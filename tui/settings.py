@@ -103,6 +103,9 @@ class Settings:
     """Absolute path of the case opened last, reopened by ``abri`` alone."""
     theme: str = ""
     """Name of the chosen theme; empty means the default calm dark theme."""
+    language: str = ""
+    """The language last used (the last case's, or the one switched to): the screens
+    shown before a case is open speak it rather than the system's (often C over SSH)."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, as written in the ``[keymap]`` table (checked when applied)."""
 

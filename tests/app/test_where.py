@@ -177,3 +177,30 @@ async def test_palette_save_copy_elsewhere_then_open_another_case(
     assert [f.read_bytes() for f in files if f.is_file()] == [shot.read_bytes()]
     assert stat.S_IMODE(os.stat(stick / "alice.toml").st_mode) == 0o600
     assert Settings.load().last_case == str(other.resolve())
+
+
+async def test_the_screens_before_a_case_is_open_speak_the_last_cases_language(
+    isolated_user_dirs: Path,
+) -> None:
+    """The trial, over SSH with LANG=C: a French case, then the stick unplugged: "The
+    last case is not here" in English (also the opening line and a broken file's
+    screen).  The language of the last case is remembered with it."""
+    stick = isolated_user_dirs / "media" / "STICK"
+    path = stick / "lea.toml"
+    path.parent.mkdir(parents=True)
+    CaseFile.create(path, Case(title="Léa", language="fr")).close()
+    first = AbriApp(path)  # no --lang: the case's language
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert first.lang == "fr"
+        await pilot.press("ctrl+q")
+    assert os.environ["LANG"] == "C.UTF-8"  # the fixture: not a French system
+    assert Settings.load().language == "fr"
+    moved = stick.with_name("STICK-away")
+    stick.rename(moved)  # the stick is unplugged
+    app = AbriApp(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MissingCaseScreen)
+        assert "Le dernier dossier n'est pas là" in screen_text(app)
+        await pilot.press("ctrl+q")
