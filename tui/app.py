@@ -183,13 +183,18 @@ class AbriApp(App[int]):
         from tui.screens.start import read_first_case
 
         settings = Settings.load()
+        # Before a case is open (the start screens, "the stick is not plugged in", a
+        # broken file and its problems, read just below) the language of the last
+        # case: over SSH the locale is often C.
+        language = pick_language(lang, settings.language)
+        set_language(language)
         first = read_first_case(case_path, settings.last_case)
         if first is not None and not isinstance(first[1], Exception):
             # The case is open before the first frame: start in its calm steps rather
-            # than on Textual's blank screen and then switch (each switch re-styles
-            # every widget twice: a third of the time to the first usable screen, and
-            # one more full frame over a slow link).  DEFAULT_MODE is Textual's name
-            # for the mode an app starts in, read once by App.__init__.
+            # than on Textual's blank screen and then switch (the switch re-styled
+            # every widget twice more: a third of the time to the first usable
+            # screen).  DEFAULT_MODE is Textual's name for the mode an app starts in,
+            # read once by App.__init__.
             self.DEFAULT_MODE = "calm"  # type: ignore[misc]
         super().__init__()
         self.case_path = case_path
@@ -204,10 +209,7 @@ class AbriApp(App[int]):
         keymap, self.keymap_problems = check_keymap(self.settings.keymap)
         self.set_keymap(keymap)
         self._lang_option = lang
-        # Before a case is open (the start screens, "the stick is not plugged in", a
-        # broken file) the language of the last case: over SSH the locale is often C.
-        self.lang: Language = pick_language(lang, settings.language)
-        set_language(self.lang)
+        self.lang: Language = language
         self.help_country: str = system_country()
         """Whose help contacts to show (from the locale; ``p`` in help changes it)."""
         self.case_updated: Signal[str] = Signal(self, "case-updated")

@@ -109,6 +109,25 @@ async def test_unreadable_case_shows_every_problem_and_is_left_byte_identical(
     assert sorted(item.name for item in tmp_path.iterdir()) == ["broken.toml"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"), [("fr", ("ne peut pas", "ligne 2")), ("en", ("cannot", "line 2"))]
+)
+async def test_a_broken_file_is_explained_in_one_language(
+    tmp_path: Path, lang: str, words: tuple[str, str]
+) -> None:
+    """The trial: the screen in English, its problem line in French ("ligne 2: TOML
+    non valide"): the problems were worded before the app had chosen its language."""
+    path = tmp_path / "broken.toml"
+    path.write_bytes(b'schema = 1\ntitle = "unterminated\n')
+    app = AbriApp(path, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CaseProblemScreen)
+        text = screen_text(app)
+        assert all(word in text for word in words), text
+        await pilot.press("ctrl+q")
+
+
 async def test_not_toml_at_all_is_explained_too(tmp_path: Path) -> None:
     path = tmp_path / "garbage.toml"
     original = b"title = [/foo] [@click=app.quit]x[/]\x1b[2J"
