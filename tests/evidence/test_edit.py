@@ -278,3 +278,24 @@ async def test_entry_numbers_past_e9999_are_shown_whole(make_case: Callable[...,
         lines = [table(app).render_line(y).text for y in range(1, 4)]
         assert any("E123456" in line for line in lines), lines
         await pilot.press("ctrl+q")
+
+
+async def test_a_filter_that_matches_nothing_says_so_not_no_entry_yet(
+    make_case: Callable[..., Path],
+) -> None:
+    """The trial: a filter matching nothing in a 10,000-entry case showed "No entry
+    yet. Press a to add one…"."""
+    path = make_case(
+        [Evidence(id="E0001", url="https://x.com/a/status/1", content="insult", posted_at=None)]
+    )
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "slash", *"zzz[b]")
+        await pilot.pause()
+        line = table(app).render_line(1).text
+        assert "No entry matches" in line and "zzz[b]" in line, line
+        assert "No entry yet" not in line
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table(app).current().id == "E0001"  # type: ignore[union-attr]
+        await pilot.press("ctrl+q")

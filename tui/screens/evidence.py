@@ -241,6 +241,14 @@ class EvidenceScreen(Screen[None]):
         index = rows.index_of(current) if current and not deleted else None
         if index is None and filtered:
             index = 0  # the filter hid the entry under the cursor: its first match
+        # Nothing shown: no entry yet, or none the filter matches (saying "no entry yet,
+        # press a" to someone whose case holds 5,000 was wrong).
+        if rows.filter and session.case.evidence:
+            table.empty_text = self.tr(
+                "evidence.no-match", filter=visible(one_line(rows.filter, 40))
+            )
+        else:
+            table.empty_text = self.tr("evidence.empty")
         table.rows_changed(keep_cursor=index)
         self.update_title()
         self.update_detail()
