@@ -9,6 +9,7 @@ renamed account; a private message) and opens the files a person would get.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import replace
@@ -540,6 +541,15 @@ def test_complaint_draft(case: CaseFile, tmp_path: Path) -> None:
     # P2's only time is its screenshot's: told as such, never as when it was posted.
     assert "À une date de publication inconnue (capturé le 15/04/2021 09:12:44" in text
     assert "(ID inconnu))" not in text
+    # A trial: the guidance on where to file sat inside the letter, before its closing;
+    # it is after the signature now, on its own page that says to take it out.
+    closing = text.index("Je vous prie d'agréer")
+    assert closing < text.index("Certifié exact") < text.index("où déposer cette plainte")
+    assert "masecurite" not in text[:closing] and "Adresses vérifiées" not in text[:closing]
+    assert "retirez-la avant" in text
+    # "le compte @x, Instagram a publié" read as if Instagram had posted: in brackets.
+    assert not re.search(r"le compte [^()]*, [^()]* a publié", text), text
+    assert re.search(r"le compte @\S+ \([^)]*\) a publié", text)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -84,15 +84,23 @@ def _quote(text: str) -> str:
 
 
 def _who(entry: Evidence, dossier: Dossier) -> str:
+    """``@handle (ID 123, Instagram)``: the account, then what identifies it, in brackets
+    (a bare list read "le compte @x, Instagram a publié", as if Instagram had posted)."""
     handle = entry.account_handle.lstrip("@")
-    parts = []
+    account_id = dossier.tr("export.complaint.id", id=safe(entry.account_id))
+    name = ""
+    details = []
     if handle:
-        parts.append("@" + safe(handle))
-    if entry.account_id:
-        parts.append(dossier.tr("export.complaint.id", id=safe(entry.account_id)))
+        name = "@" + safe(handle)
+        if entry.account_id:
+            details.append(account_id)
+    elif entry.account_id:
+        name = account_id
+    else:
+        name = dossier.tr("export.complaint.unknown_account")
     if entry.platform:
-        parts.append(safe(platform_name(entry.platform)))
-    return ", ".join(parts) or dossier.tr("export.complaint.unknown_account")
+        details.append(safe(platform_name(entry.platform)))
+    return f"{name} ({', '.join(details)})" if details else name
 
 
 def write_complaint(dossier: Dossier, target: Path) -> None:
@@ -181,9 +189,12 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
             runs += _r(" " + tr("export.complaint.quote", text=_quote(entry.content)))
         if kinds:
             runs += _r(" " + tr("export.complaint.kinds", kinds=kinds), italic=True)
+        if entry.content or kinds:
+            runs += _r(".")  # the quote (and its kind) is a sentence; the address follows
         copied = entry.url_original or entry.url
         if copied:
-            runs += _r(" ") + _link(parts, safe(copied), copied, size=18)
+            runs += _r(" " + tr("export.complaint.address") + " ")
+            runs += _link(parts, safe(copied), copied, size=18)
         body.add(_p(runs, space_after=80))
 
     body.heading(tr("export.complaint.qual_title"), "Heading1")
@@ -222,15 +233,18 @@ def write_complaint(dossier: Dossier, target: Path) -> None:
         )
     body.text(tr("export.complaint.dossier_ref"), italic=True)
 
-    body.heading(tr("export.complaint.where_title"), "Heading1")
-    for key in ("where.letter", "where.online", "where.preplainte", "where.verified"):
-        body.text(tr(f"export.complaint.{key}"))
-    body.text(tr("export.complaint.prescription"))
-
     body.add(_p())
     body.text(tr("export.complaint.closing"))
     body.add(_p())
     for line in dossier.signature_lines():
         body.text(line, bold=True)
+
+    # For the person, not the procureur: after the signature, on a page of its own
+    # that says to take it out (it sat inside the letter, before the closing).
+    body.heading(tr("export.complaint.where_title"), "Heading1", page_break=True)
+    body.text(tr("export.complaint.where_note"), italic=True)
+    for key in ("where.letter", "where.online", "where.preplainte", "where.verified"):
+        body.text(tr(f"export.complaint.{key}"))
+    body.text(tr("export.complaint.prescription"))
     body.flush()
     document.save(str(target))
