@@ -35,6 +35,11 @@ SETTLE_FRAMES = 10
 """Refreshes to wait, at most, for a new screen to focus its first field (a screen
 with nothing to focus gets the next key after that)."""
 
+PALETTE_FRAMES = 12
+"""Refreshes to wait, at most, for the command palette to close after an enter (it
+picks the command through several messages); an enter that only highlights one waits
+this long."""
+
 STUCK_AFTER = 5.0
 """Seconds after which a key still not seen through is let go: a last resort (a
 widget closing refuses the follow-up and that is noticed at once), so that the gate
@@ -53,6 +58,7 @@ class KeyGate:
         self.busy_since: float | None = None
         self._screen: object = None
         self._focused: MessagePump | None = None
+        self._key = ""
 
     def admit(self, event: events.Event) -> bool:
         """True when ``event`` may be handled now; False when it was queued."""
@@ -67,6 +73,7 @@ class KeyGate:
         self.busy_since = time.monotonic()
         self._screen = self.app.screen_stack[-1] if self.app.screen_stack else None
         self._focused = self.app.focused
+        self._key = getattr(event, "key", "")
         return True
 
     def handled(self, event: events.Event) -> None:
@@ -134,8 +141,24 @@ class KeyGate:
         screen = self.app.screen_stack[-1] if self.app.screen_stack else None
         if screen is not self._screen and screen is not None:
             self._settle(SETTLE_FRAMES)  # what the key set off opened or closed a screen
+        elif self._key == "enter" and _is_palette(screen):
+            # Enter in the command palette picks a command through several more
+            # messages (the list, the palette, its dismissal): the next key waited only
+            # for the first ones, reached the palette's input, and by the time it came
+            # back to the app as a binding the palette was gone: "ctrl+p open another,
+            # enter, enter" in one burst marked the calm step behind done (a trial).
+            self._watch_palette(screen, PALETTE_FRAMES)
         else:
             self._release()
+
+    def _watch_palette(self, palette: object, frames: int) -> None:
+        top = self.app.screen_stack[-1] if self.app.screen_stack else None
+        if top is not palette and top is not None:
+            self._settle(SETTLE_FRAMES)  # closed: the command's own screen comes next
+        elif frames <= 0:
+            self._release()  # still open (the enter only highlighted a command)
+        else:
+            self.app.call_after_refresh(self._watch_palette, palette, frames - 1)
 
     def _settle(self, frames: int) -> None:
         screen = self.app.screen_stack[-1] if self.app.screen_stack else None
@@ -157,15 +180,34 @@ class KeyGate:
     def _focus_settled(self, screen: MessagePump) -> None:
         focused = getattr(screen, "focused", None)
         if focused is None:
-            self._release()
+            self._through_app(screen)
             return
         # After the field has handled its own Focus event (an Input selects its text
         # on focus: a key handled before that would be replaced by the next one).
         try:
-            posted = focused.call_later(self._release)
+            posted = focused.call_later(self._through_app, screen)
         except Exception:
             posted = False
         if not posted:
+            self._through_app(screen)
+
+    def _through_app(self, screen: MessagePump) -> None:
+        """Last, what the app itself has queued: a command picked in the palette runs
+        there once the palette is closed (``App.call_later``) and often opens a screen
+        of its own; the next key waits for that screen too."""
+        try:
+            posted = self.app.call_later(self._settled_after_app, screen)
+        except Exception:
+            posted = False
+        if not posted:
+            self._release()
+
+    def _settled_after_app(self, screen: MessagePump) -> None:
+        top = self.app.screen_stack[-1] if self.app.screen_stack else None
+        if top is not None and top is not screen:
+            self._screen = screen
+            self._settle(SETTLE_FRAMES)  # the command opened (or closed) a screen
+        else:
             self._release()
 
     def _release(self) -> None:
@@ -174,6 +216,12 @@ class KeyGate:
             # Posted back to the app; anything arriving before it is queued behind it.
             self.released = self.waiting.popleft()
             self.app.post_message(self.released)
+
+
+def _is_palette(screen: object) -> bool:
+    from textual.command import CommandPalette
+
+    return isinstance(screen, CommandPalette)
 
 
 def gated(event: events.Event) -> bool:
