@@ -97,3 +97,33 @@ async def test_leaving_by_any_way_keeps_the_typed_form_and_releases_the_case(
         app.exit()
     assert _draft_fields(path).get("url") == X_URL
     assert not marker.exists()
+
+
+async def test_typing_in_a_restored_message_goes_on_after_its_text(
+    make_case: Callable[..., Path],
+) -> None:
+    """A trial: after a draft came back, the next words landed before the kept text
+    (" WINCLOSE3Tu vas…"): the message box's cursor was at its start."""
+    from textual.widgets import TextArea
+
+    path = make_case()
+    app = AbriApp(path, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        await pilot.press(*X_URL)
+        app.screen.query_one("#content", TextArea).focus()
+        await pilot.pause()
+        await pilot.press(*"first words")
+        await pilot.press("ctrl+q")  # leaves: the form is kept as a draft
+    again = AbriApp(path, lang="en")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "a")
+        await pilot.pause()
+        content = again.screen.query_one("#content", TextArea)
+        assert content.text == "first words"
+        content.focus()
+        await pilot.pause()
+        await pilot.press(*" then more")
+        assert content.text == "first words then more"
+        await pilot.press("ctrl+q")

@@ -39,6 +39,7 @@ async def test_a_replaced_field_comes_back_with_ctrl_z_and_is_saved_as_it_was(
         assert handle.value == "x"  # one stray key replaced it
         await pilot.press("ctrl+z")
         assert handle.value == "kevin_du_92"
+        assert handle.cursor_position == len("kevin_du_92")  # typing goes on at its end
         await pilot.press("ctrl+s")
         await pilot.pause()
         # Opened again to edit it: what the form opened with is no step to undo.

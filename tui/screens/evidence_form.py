@@ -142,8 +142,8 @@ class FieldInput(Input):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Set first: Input's constructor sets the initial value, which is no change
         # to undo (``_undoing`` keeps it out of the steps).
-        self._undo_steps: list[tuple[str, int]] = []
-        """Earlier (value, cursor) of this field, the latest last."""
+        self._undo_steps: list[str] = []
+        """Earlier values of this field, the latest last."""
         self._last_change = 0.0
         self._undoing = True
         super().__init__(*args, **kwargs)
@@ -157,7 +157,7 @@ class FieldInput(Input):
         now = time.monotonic()
         removed = _taken_away(old, new)
         if not self._undo_steps or now - self._last_change > UNDO_PAUSE or removed > 1:
-            self._undo_steps.append((old, min(self.cursor_position, len(old))))
+            self._undo_steps.append(old)
             del self._undo_steps[:-UNDO_STEPS]
         self._last_change = now
 
@@ -165,13 +165,13 @@ class FieldInput(Input):
         """Put back what the field held before its last change."""
         if not self._undo_steps:
             return
-        value, cursor = self._undo_steps.pop()
+        value = self._undo_steps.pop()
         self._undoing = True
         try:
             self.value = value
         finally:
             self._undoing = False
-        self.cursor_position = cursor
+        self.cursor_position = len(value)  # at its end, as when it was typed
         self._last_change = 0.0  # the next change is a step of its own
 
     async def _on_key(self, event: events.Key) -> None:
@@ -550,7 +550,11 @@ class EvidenceForm(ModalScreen[FormResult | None]):
                 widget.value = self._shown(widget.id, draft.fields[widget.id])
         for id in MULTILINE:
             if id in draft.fields:
-                self.query_one(f"#{id}", TextArea).text = self._shown(id, draft.fields[id])
+                area = self.query_one(f"#{id}", TextArea)
+                area.text = self._shown(id, draft.fields[id])
+                # Going on typing continues the text (the cursor was at its start: a
+                # trial's next words landed before what had been kept).
+                area.move_cursor(area.document.end)
         categories = self.query_one("#categories", SelectionList)
         categories.deselect_all()
         for value in draft.categories:
