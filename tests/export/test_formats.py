@@ -89,6 +89,28 @@ def test_word_is_a4_landscape_with_the_four_columns_and_the_screenshots(
     assert ids == {"1234567890", "987654321"}
 
 
+def test_word_relationships_point_where_python_docx_would(
+    make_case: CaseFactory, tmp_path: Path
+) -> None:
+    """The relationships are written as text with a quicker target for pictures: every
+    target must be python-docx's own, and each named part must be in the file."""
+    from tui.export.docx_writer import _target_ref
+
+    casefile = make_case(6)
+    [written] = export_case(casefile, ["docx"], tmp_path / "out")
+    document = Document(str(written.path))
+    package = document.part.package
+    names = set(zipfile.ZipFile(written.path).namelist())
+    checked = 0
+    for part in [package, *package.iter_parts()]:
+        for rel in part.rels.values():
+            assert _target_ref(rel) == rel.target_ref
+            if not rel.is_external:
+                assert str(rel.target_part.partname).lstrip("/") in names
+                checked += 1
+    assert checked > 6  # the pictures and the document's own parts
+
+
 def test_word_stacks_several_screenshots_and_reports_a_missing_one(
     make_case: CaseFactory, tmp_path: Path
 ) -> None:

@@ -1053,7 +1053,7 @@ def dumps(case: Case) -> str:
     The text is safe to look at with ``cat``: control, bidi and invisible characters
     are written as ``\\uXXXX`` escapes.  Unchecked: :func:`encode` is what saves use.
     """
-    with _gc_paused():
+    with gc_paused():
         return b"".join(_pieces(case, None, check=False)).decode("utf-8")
 
 
@@ -1792,12 +1792,12 @@ def decode(text: str, evidence_folder: str | None = None) -> Decoded:
     A newer schema is decoded leniently (keys it does not know are listed in
     ``unknown``); the caller must then open it read-only.
     """
-    with _gc_paused():
+    with gc_paused():
         return _decode(text, evidence_folder)
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector, then restore it as it was.
 
     Parsing and serializing build hundreds of thousands of objects and no cycles; the
@@ -2445,7 +2445,7 @@ class CaseFile:
                 None if current is None or self._known_hash is None else (self._known_hash, current)
             )
             made = _FileMap("", self.evidence_dir.name)
-            with _gc_paused():
+            with gc_paused():
                 out = _pieces(case, self.evidence_dir.name, True, source, self._map, made)
                 data = b"".join(out)
                 del out
@@ -2472,7 +2472,7 @@ class CaseFile:
                 current = self.path.read_bytes()
                 if self._known_hash is not None and _sha256(current) == self._known_hash:
                     source = (self._known_hash, current)  # unchanged entries cut from it
-            with _gc_paused():
+            with gc_paused():
                 data = b"".join(_pieces(case, self.evidence_dir.name, True, source, self._map))
             try:
                 return self._write_unique(self.backup_dir, "copy", data)
@@ -2661,7 +2661,7 @@ def encode(case: Case, evidence_folder: str | None = None) -> bytes:
     would not read back (so Abri never writes a file it would refuse to open).
     :func:`encode_verified` adds the full read-back of the whole file.
     """
-    with _gc_paused():
+    with gc_paused():
         return b"".join(_pieces(case, evidence_folder, check=True))
 
 
@@ -2673,7 +2673,7 @@ def encode_verified(case: Case, evidence_folder: str | None = None) -> bytes:
     :class:`SaveError`.
     """
     data = encode(case, evidence_folder)
-    with _gc_paused():
+    with gc_paused():
         try:
             back = decode(data.decode("utf-8"), evidence_folder).case
         except CaseError as exc:
@@ -2869,7 +2869,7 @@ def _decode_file(
 
     ``maps`` (when given) receives where each entry and journal line lies in ``data``,
     when the file is laid out as Abri writes it (see :func:`_warm`)."""
-    with _gc_paused():
+    with gc_paused():
         chunked = _decode_chunked(data, folder_name)
     decoded = chunked[0] if chunked else decode(_decode_bytes(data), folder_name)
     problems = symlink_problems(decoded.case, path)

@@ -564,6 +564,18 @@ _RELS = (
 )
 
 
+def _target_ref(rel: Any) -> str:
+    """``rel.target_ref``; for a part in the folder of the part that refers to it (every
+    picture: ``/word/media/…`` from ``/word``) by slicing, not ``os.path.relpath``
+    (two ``abspath`` per picture, a tenth of the save of a 2,000-picture dossier)."""
+    if not rel.is_external:
+        name = str(rel.target_part.partname)
+        base = rel._baseURI.rstrip("/") + "/"
+        if name.startswith(base) and "/." not in name:
+            return name[len(base) :]
+    return str(rel.target_ref)
+
+
 def _rels_xml(rels: Any) -> bytes:
     """A part's relationships as python-docx writes them, built as text (python-docx
     parses a small document per relationship: one per picture and per link)."""
@@ -572,7 +584,7 @@ def _rels_xml(rels: Any) -> bytes:
         mode = ' TargetMode="External"' if rel.is_external else ""
         lines.append(
             f'<Relationship Id="{_esc(rel.rId)}" Type="{_esc(rel.reltype)}"'
-            f' Target="{_esc(rel.target_ref)}"{mode}/>'
+            f' Target="{_esc(_target_ref(rel))}"{mode}/>'
         )
     lines.append("</Relationships>")
     return "".join(lines).encode("utf-8")
