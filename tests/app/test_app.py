@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -306,6 +307,17 @@ async def test_a_failed_save_is_shown_and_nothing_is_lost(make_case: Callable[..
     assert read_case(Path(app.conflict_copy))["concerns"] == "typed here"
 
 
+async def _conflict(app: AbriApp, pilot: Any, path: Path) -> None:
+    """Another program changes the case file, then the app saves a change: a conflict
+    (the app's version goes to a dated copy)."""
+    other = CaseFile.open(path)
+    other.case = replace(other.case, concerns="changed elsewhere")
+    other.save()
+    other.close()
+    app.open_session.set_details(concerns="typed here")
+    await wait_for(pilot, lambda: bool(app.conflict_copy))
+
+
 async def test_a_conflict_says_where_the_copy_is_whole_at_80x24_and_quitting_says_so(
     make_case: Callable[..., Path],
 ) -> None:
@@ -317,12 +329,7 @@ async def test_a_conflict_says_where_the_copy_is_whole_at_80x24_and_quitting_say
     app = AbriApp(path, lang="fr")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        other = CaseFile.open(path)
-        other.case = replace(other.case, concerns="changed elsewhere")
-        other.save()
-        other.close()
-        app.open_session.set_details(concerns="typed here")
-        await wait_for(pilot, lambda: bool(app.conflict_copy))
+        await _conflict(app, pilot, path)
         await pilot.pause()
         line = app.screen.query_one(StatusLine)
         kept = Path(app.conflict_copy).relative_to(path.parent)
@@ -355,12 +362,7 @@ async def test_reopening_after_a_conflict_points_to_the_copy_until_the_case_is_s
     app = AbriApp(path, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        other = CaseFile.open(path)
-        other.case = replace(other.case, concerns="changed elsewhere")
-        other.save()
-        other.close()
-        app.open_session.set_details(concerns="typed here")
-        await wait_for(pilot, lambda: bool(app.conflict_copy))
+        await _conflict(app, pilot, path)
         await app.action_quit()
         await pilot.pause()
         await pilot.press("y")
