@@ -205,7 +205,6 @@ class KeyGate:
     def _settled_after_app(self, screen: MessagePump) -> None:
         top = self.app.screen_stack[-1] if self.app.screen_stack else None
         if top is not None and top is not screen:
-            self._screen = screen
             self._settle(SETTLE_FRAMES)  # the command opened (or closed) a screen
         else:
             self._release()

@@ -2093,14 +2093,14 @@ def _marker_holder(raw: dict[str, Any]) -> str:
         return "live"
     # A marker from an older Abri (no start time): the process holding the PID now
     # started after the marker was written, so it cannot have written it.
-    written = _parse_marker_time(raw.get("at"))
+    written = _parse_local_time(raw.get("at"))
     began = _process_started_at(pid)
     if written is not None and began is not None and began > written + 5:
         return "stale"
     return "live"
 
 
-def _parse_marker_time(value: Any) -> float | None:
+def _parse_local_time(value: Any) -> float | None:
     if not isinstance(value, str):
         return None
     try:
@@ -2248,7 +2248,7 @@ class CaseFile:
             return
         changed, name = max(newer)
         where = f"{self.evidence_dir.name}/{BACKUP_FOLDER}/{name}"
-        when = self._marker_time(datetime.fromtimestamp(changed, UTC).isoformat())
+        when = self._local_time(datetime.fromtimestamp(changed, UTC).isoformat())
         self.notices.append(t("store.newer_copy", path=where, at=when, count=len(newer)))
 
     @classmethod
@@ -2317,8 +2317,8 @@ class CaseFile:
 
     # -- the marker --------------------------------------------------------
 
-    def _marker_time(self, at: object) -> str:
-        """When the other Abri opened the case, for people (the case's zone), else as written."""
+    def _local_time(self, at: object) -> str:
+        """An ISO time (a marker's, a copy's) for people, in the case's zone; else as written."""
         from tui.core.i18n import current_language
         from tui.core.timeparse import format_datetime
 
@@ -2350,7 +2350,7 @@ class CaseFile:
             # The marker is a file anyone with the stick can write: keep it short, visible.
             host = one_line(str(raw.get("host", "?")), 64)
             pid = raw.get("pid")
-            when = self._marker_time(raw.get("at"))
+            when = self._local_time(raw.get("at"))
             here = _this_host()
             same_boot = bool(_boot_id()) and raw.get("boot") == _boot_id()
             if (host == here or same_boot) and isinstance(pid, int):

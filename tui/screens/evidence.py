@@ -161,7 +161,6 @@ class EvidenceScreen(Screen[None]):
     def on_mount(self) -> None:
         self.abri.case_updated.subscribe(self, self._case_updated)
         self.abri.language_changed.subscribe(self, self._language_changed)
-        self.table.empty_text = self.tr("evidence.empty")
         self.reload()
         self.table.focus()
         self.set_timer(0.2, self._warm_search)
@@ -188,7 +187,6 @@ class EvidenceScreen(Screen[None]):
         self.query_one("#evidence-filter", Input).placeholder = self.tr(
             "evidence.filter.placeholder"
         )
-        self.table.empty_text = self.tr("evidence.empty")
         self.table.set_reveal_all(self.table.reveal_all)
         self.reload()
 
